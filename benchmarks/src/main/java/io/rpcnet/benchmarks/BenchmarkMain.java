@@ -1,0 +1,57 @@
+package io.rpcnet.benchmarks;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Entry point of the benchmark jar: {@code BenchmarkMain <suite> [--quick]}.
+ *
+ * <p>Each suite prints one {@code RESULT ...} line per measured case on standard output; lines
+ * starting with {@code #} are commentary. New suites are added to {@link #SUITES}.
+ */
+public final class BenchmarkMain {
+
+    private static final Map<String, Supplier<Suite>> SUITES = new LinkedHashMap<>();
+
+    static {
+        SUITES.put("unary", UnarySuite::new);
+    }
+
+    private BenchmarkMain() {
+    }
+
+    /**
+     * Runs one suite.
+     *
+     * @param args the suite name followed by options ({@code --quick})
+     */
+    public static void main(String[] args) throws Exception {
+        // quiet by default; RpcNet/Netty warnings still show up
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        PrintStream out = System.out;
+        if (args.length == 0 || !SUITES.containsKey(args[0])) {
+            System.err.println("usage: BenchmarkMain <suite> [--quick]   suites: " + SUITES.keySet());
+            System.exit(2);
+        }
+        List<String> options = Arrays.asList(args).subList(1, args.length);
+        for (String o : options) {
+            if (!o.equals("--quick")) {
+                System.err.println("unknown option: " + o);
+                System.exit(2);
+            }
+        }
+        boolean quick = options.contains("--quick");
+        long t0 = System.nanoTime();
+        Suite suite = SUITES.get(args[0]).get();
+        suite.run(new Suite.Options(quick), out);
+        out.printf("# suite %s finished in %.1f s (quick=%s)%n", args[0], (System.nanoTime() - t0) / 1e9, quick);
+        out.flush();
+        // non-daemon threads of any library must not keep us alive
+        System.exit(0);
+    }
+}

@@ -1,0 +1,54 @@
+package io.rpcnet.client;
+
+import io.rpcnet.service.MethodDescriptor;
+import io.rpcnet.service.ServiceDescriptor;
+import io.rpcnet.service.StreamObserver;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.util.stream.Stream;
+
+/** Turns proxy method calls into RPCs, by the shape resolved once in the {@link ServiceDescriptor}. */
+final class ClientProxyHandler implements InvocationHandler {
+
+    private final ServiceDescriptor service;
+    private final ClientCalls calls;
+    private final CallOptions options;
+    private final String description;
+
+    ClientProxyHandler(ServiceDescriptor service, ClientCalls calls, CallOptions options, String client) {
+        this.service = service;
+        this.calls = calls;
+        this.options = options;
+        this.description = "RpcProxy[" + service.name() + " via " + client + "]";
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> description;
+            };
+        }
+        if (method.isDefault()) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        MethodDescriptor descriptor = service.method(method);
+        return switch (descriptor.type()) {
+            case UNARY -> {
+                Object request = descriptor.hasRequest() ? args[0] : null;
+                yield descriptor.async() ? calls.asyncUnary(descriptor, request, options)
+                        : calls.blockingUnary(descriptor, request, options);
+            }
+            case SERVER_STREAMING -> {
+                calls.serverStreaming(descriptor, args[0], (StreamObserver<Object>) args[1], options);
+                yield null;
+            }
+            case CLIENT_STREAMING -> calls.clientStreaming(descriptor, (Stream<?>) args[0], options);
+            case BIDI_STREAMING -> calls.bidiStreaming(descriptor, (StreamObserver<Object>) args[0], options);
+        };
+    }
+}

@@ -1,0 +1,214 @@
+package io.rpcnet.client;
+
+import io.rpcnet.codec.JacksonCodec;
+import io.rpcnet.codec.RpcCodec;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.service.ServiceDescriptor;
+import io.rpcnet.transport.ClientConnection;
+import io.rpcnet.transport.ClientTls;
+import io.rpcnet.transport.QuicClientEndpoint;
+import io.rpcnet.transport.TransportSettings;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client of one RpcNet server (or director): keeps a QUIC connection, reconnecting when it is lost or
+ * the server sends GOAWAY, and makes typed proxies of service interfaces. Thread-safe; share one per
+ * target.
+ */
+public final class RpcClient implements AutoCloseable {
+
+    private final Builder config;
+    private final QuicClientEndpoint endpoint;
+    private final ClientCalls calls = new ClientCalls(this);
+    private final Map<Class<?>, ServiceDescriptor> descriptors = new ConcurrentHashMap<>();
+    private final Executor callbackExecutor;
+    private final ExecutorService ownedCallbackExecutor;
+    private final Object connectLock = new Object();
+    private volatile ClientConnection connection;
+    private volatile boolean closed;
+
+    private RpcClient(Builder config) {
+        this.config = config;
+        this.endpoint = new QuicClientEndpoint(config.tls, config.settings);
+        if (config.callbackExecutor != null) {
+            this.callbackExecutor = config.callbackExecutor;
+            this.ownedCallbackExecutor = null;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            this.ownedCallbackExecutor = Executors.newFixedThreadPool(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                        Thread t = new Thread(r, "rpcnet-callback-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            this.callbackExecutor = ownedCallbackExecutor;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A proxy of {@code serviceInterface} using the client's default call options. */
+    public <T> T proxy(Class<T> serviceInterface) {
+        return proxy(serviceInterface, config.defaultOptions);
+    }
+
+    /** A proxy whose calls use {@code options} (deadline, metadata, session). */
+    public <T> T proxy(Class<T> serviceInterface, CallOptions options) {
+        ServiceDescriptor descriptor = descriptors.computeIfAbsent(serviceInterface,
+                type -> ServiceDescriptor.of(type, config.codec));
+        return serviceInterface.cast(Proxy.newProxyInstance(serviceInterface.getClassLoader(),
+                new Class<?>[]{serviceInterface}, new ClientProxyHandler(descriptor, calls, options, toString())));
+    }
+
+    /** The connection in use, opened (or re-opened) on demand. */
+    ClientConnection connection() {
+        ClientConnection c = connection;
+        if (c != null && c.isActive() && !c.isDraining()) {
+            return c;
+        }
+        synchronized (connectLock) {
+            if (closed) {
+                throw new RpcException(StatusCode.UNAVAILABLE, "client is closed");
+            }
+            c = connection;
+            if (c != null && c.isActive() && !c.isDraining()) {
+                return c;
+            }
+            ClientConnection fresh = endpoint.connect(config.host, config.port, config.migrationModes);
+            connection = fresh;
+            return fresh;
+        }
+    }
+
+    Executor callbackExecutor() {
+        return callbackExecutor;
+    }
+
+    List<ClientInterceptor> interceptors() {
+        return config.interceptors;
+    }
+
+    /** Open streams on the current connection (0 when none is open). */
+    public int openStreams() {
+        ClientConnection c = connection;
+        return c == null || !c.isActive() ? 0 : c.openStreams();
+    }
+
+    public boolean isConnected() {
+        ClientConnection c = connection;
+        return c != null && c.isActive();
+    }
+
+    @Override
+    public void close() {
+        synchronized (connectLock) {
+            closed = true;
+            ClientConnection c = connection;
+            if (c != null) {
+                c.close();
+            }
+        }
+        endpoint.close();
+        if (ownedCallbackExecutor != null) {
+            ownedCallbackExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RpcClient[" + config.host + ":" + config.port + "]";
+    }
+
+    /** Client configuration; a target and a trust source are required. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private ClientTls tls;
+        private TransportSettings settings = TransportSettings.defaults();
+        private RpcCodec codec = new JacksonCodec();
+        private CallOptions defaultOptions = CallOptions.DEFAULT;
+        private final List<ClientInterceptor> interceptors = new ArrayList<>();
+        private Executor callbackExecutor;
+        private List<String> migrationModes = List.of();
+
+        private Builder() {
+        }
+
+        /** The server to call; {@code host} is also the name its certificate must carry. */
+        public Builder target(String host, int port) {
+            this.host = Objects.requireNonNull(host);
+            this.port = port;
+            return this;
+        }
+
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder settings(TransportSettings settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        public Builder codec(RpcCodec codec) {
+            this.codec = Objects.requireNonNull(codec);
+            return this;
+        }
+
+        /** Deadline applied to every call made through proxies without their own options. */
+        public Builder defaultTimeout(Duration timeout) {
+            this.defaultOptions = defaultOptions.withTimeout(timeout);
+            return this;
+        }
+
+        public Builder defaultOptions(CallOptions options) {
+            this.defaultOptions = Objects.requireNonNull(options);
+            return this;
+        }
+
+        public Builder interceptor(ClientInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor));
+            return this;
+        }
+
+        /**
+         * Where async results and stream messages are delivered. Default: a small pool owned by the client.
+         * Pass {@code Runnable::run} only if every callback is non-blocking (they then run on I/O threads).
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = executor;
+            return this;
+        }
+
+        public Builder migrationModes(List<String> modes) {
+            this.migrationModes = List.copyOf(modes);
+            return this;
+        }
+
+        public RpcClient build() {
+            if (host == null || port <= 0 || port > 65535) {
+                throw new IllegalStateException("set the target host and port with target(host, port)");
+            }
+            if (tls == null) {
+                throw new IllegalStateException("RpcNet requires TLS: configure trusted certificates with "
+                        + "tls(ClientTls.trusting(caPem)) or ClientTls.systemTrust()");
+            }
+            return new RpcClient(this);
+        }
+    }
+}

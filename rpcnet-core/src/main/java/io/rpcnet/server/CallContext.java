@@ -1,0 +1,125 @@
+package io.rpcnet.server;
+
+import io.rpcnet.protocol.CallHeader;
+import io.rpcnet.protocol.Metadata;
+import io.rpcnet.protocol.Status;
+import io.rpcnet.service.Deadline;
+import io.rpcnet.service.MethodDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a handler may know about the call it serves: method, metadata, deadline, peer, and whether the call
+ * was cancelled (client cancel, deadline, disconnect). Reach it with {@link #current()} inside a handler.
+ */
+public final class CallContext {
+
+    private static final Logger log = LoggerFactory.getLogger(CallContext.class);
+    private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
+
+    private final MethodDescriptor method;
+    private final CallHeader header;
+    private final Deadline deadline;
+    private final SocketAddress remoteAddress;
+    private List<Runnable> cancelListeners;
+    private volatile Status cancelReason;
+
+    CallContext(MethodDescriptor method, CallHeader header, Deadline deadline, SocketAddress remoteAddress) {
+        this.method = method;
+        this.header = header;
+        this.deadline = deadline;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** The context of the call the current thread is serving, or {@code null} outside a handler. */
+    public static CallContext current() {
+        return CURRENT.get();
+    }
+
+    CallContext attach() {
+        CallContext previous = CURRENT.get();
+        CURRENT.set(this);
+        return previous;
+    }
+
+    static void restore(CallContext previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    public MethodDescriptor method() {
+        return method;
+    }
+
+    public Metadata metadata() {
+        return header.metadata();
+    }
+
+    /** The session this call belongs to, or {@code null}. */
+    public String sessionId() {
+        return header.sessionId();
+    }
+
+    /** The caller's deadline, or {@code null} when it set none. */
+    public Deadline deadline() {
+        return deadline;
+    }
+
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    public boolean isCancelled() {
+        return cancelReason != null;
+    }
+
+    /** Why the call was cancelled, or {@code null}. */
+    public Status cancelReason() {
+        return cancelReason;
+    }
+
+    /** Runs {@code listener} when the call is cancelled (immediately if it already was). */
+    public void onCancel(Runnable listener) {
+        boolean runNow;
+        synchronized (this) {
+            runNow = cancelReason != null;
+            if (!runNow) {
+                if (cancelListeners == null) {
+                    cancelListeners = new ArrayList<>(2);
+                }
+                cancelListeners.add(listener);
+            }
+        }
+        if (runNow) {
+            listener.run();
+        }
+    }
+
+    void cancel(Status reason) {
+        List<Runnable> listeners;
+        synchronized (this) {
+            if (cancelReason != null) {
+                return;
+            }
+            cancelReason = reason;
+            listeners = cancelListeners;
+            cancelListeners = null;
+        }
+        if (listeners != null) {
+            for (Runnable l : listeners) {
+                try {
+                    l.run();
+                } catch (RuntimeException e) {
+                    log.warn("cancel listener of {} failed", method.fullName(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.rpcnet.server;
+
+/** One handler invocation as an interceptor sees it. */
+public interface ServerInvocation {
+
+    CallContext context();
+
+    /** The arguments the handler will receive (request, stream, observer). */
+    Object[] arguments();
+
+    /** Runs the next interceptor or, at the end, the handler; returns what it returned. */
+    Object proceed() throws Exception;
+}

@@ -1,0 +1,158 @@
+package io.rpcnet.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.rpcnet.protocol.Frame;
+import io.rpcnet.protocol.FrameCodec;
+import io.rpcnet.protocol.FrameType;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.StatusCode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What a call needs on either side to send: it encodes frames on the caller's thread, hands them to the
+ * connection's {@link OutboundQueue}, and tracks the bytes not yet written so senders can wait for
+ * room ({@link #awaitReady}) instead of buffering without bound.
+ */
+abstract class CallBase {
+
+    /** Bytes a call may have queued before {@link #isReady()} turns false. */
+    static final int HIGH_WATER_MARK = 256 * 1024;
+
+    final long callId;
+    final StreamContext stream;
+    final OutboundQueue queue;
+    private final int maxMessageSize;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final ReentrantLock readyLock = new ReentrantLock();
+    private final Condition readyChanged = readyLock.newCondition();
+    private volatile int waiters;
+    private volatile boolean finished;
+
+    CallBase(long callId, StreamContext stream, OutboundQueue queue, int maxMessageSize) {
+        this.callId = callId;
+        this.stream = stream;
+        this.queue = queue;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public long callId() {
+        return callId;
+    }
+
+    /** Encodes one MESSAGE frame; fails with RESOURCE_EXHAUSTED if it exceeds the peer's limit. */
+    ByteBuf encodeMessage(PayloadWriter writer, int flags) {
+        ByteBuf buf = stream.channel().alloc().directBuffer(256);
+        boolean ok = false;
+        try {
+            int at = FrameCodec.beginFrame(buf, FrameType.MESSAGE, flags, callId);
+            int start = buf.writerIndex();
+            try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+                writer.writeTo(out);
+            }
+            int size = buf.writerIndex() - start;
+            if (size > maxMessageSize) {
+                throw new RpcException(StatusCode.RESOURCE_EXHAUSTED,
+                        "message of " + size + " bytes exceeds the limit of " + maxMessageSize + " bytes");
+            }
+            FrameCodec.endFrame(buf, at);
+            ok = true;
+            return buf;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!ok) {
+                buf.release();
+            }
+        }
+    }
+
+    void enqueue(ByteBuf frames, boolean endsCall, boolean fin) {
+        queuedBytes.addAndGet(frames.readableBytes());
+        queue.enqueue(new OutboundQueue.Item(stream, frames, this, endsCall, fin));
+    }
+
+    /** Called on the event loop as the queue hands this call's bytes to the stream. */
+    void onDequeued(int bytes) {
+        long left = queuedBytes.addAndGet(-bytes);
+        if (waiters > 0 && left < HIGH_WATER_MARK) {
+            signalReady();
+        }
+    }
+
+    /** Called on the event loop once the call's last frame is written or the call is torn down. */
+    abstract void onRemoved();
+
+    /** Whether a message can be sent now without piling up memory. */
+    public boolean isReady() {
+        return !finished && queuedBytes.get() < HIGH_WATER_MARK && stream.channel().isWritable();
+    }
+
+    /**
+     * Blocks until {@link #isReady()} or the call finishes or the timeout passes. Returns immediately on an
+     * event-loop thread (which must never block).
+     */
+    public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+        if (isReady() || finished || stream.channel().eventLoop().inEventLoop()) {
+            return isReady();
+        }
+        long nanos = unit.toNanos(timeout);
+        readyLock.lock();
+        try {
+            waiters++;
+            while (!isReady() && !finished && nanos > 0) {
+                nanos = readyChanged.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return isReady();
+        } finally {
+            waiters--;
+            readyLock.unlock();
+        }
+    }
+
+    void signalReady() {
+        readyLock.lock();
+        try {
+            readyChanged.signalAll();
+        } finally {
+            readyLock.unlock();
+        }
+    }
+
+    void markFinished() {
+        finished = true;
+        if (waiters > 0) {
+            signalReady();
+        }
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    /** Stops reading the call's stream when the consumer is behind (dedicated streams only). */
+    public void pauseInbound() {
+        setAutoRead(false);
+    }
+
+    public void resumeInbound() {
+        setAutoRead(true);
+    }
+
+    private void setAutoRead(boolean autoRead) {
+        if (!stream.isDedicated()) {
+            return;
+        }
+        stream.channel().config().setAutoRead(autoRead);
+    }
+
+    static int endFlag(boolean end) {
+        return end ? Frame.FLAG_END : 0;
+    }
+}

@@ -1,0 +1,96 @@
+package io.rpcnet.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.internal.PlatformDependent;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Frames from any thread, written by the connection's event loop. Producers encode on their own thread
+ * and enqueue; one task per burst drains the queue and writes each stream's frames as one buffer, so many
+ * calls share datagrams instead of each sending its own (the throughput lever measured in STACK.md).
+ */
+final class OutboundQueue implements Runnable {
+
+    /** One encoded frame (or several) for a stream. */
+    record Item(StreamContext stream, ByteBuf frames, CallBase call, boolean endsCall, boolean fin) {
+    }
+
+    private final EventLoop eventLoop;
+    private final Queue<Item> queue = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Map<StreamContext, CompositeByteBuf> batch = new IdentityHashMap<>();
+    private final List<Item> completed = new ArrayList<>();
+
+    OutboundQueue(EventLoop eventLoop) {
+        this.eventLoop = eventLoop;
+    }
+
+    void enqueue(Item item) {
+        queue.offer(item);
+        if (scheduled.compareAndSet(false, true)) {
+            eventLoop.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        scheduled.set(false);
+        Item item;
+        while ((item = queue.poll()) != null) {
+            CompositeByteBuf buf = batch.get(item.stream());
+            if (buf == null) {
+                buf = item.stream().channel().alloc().compositeDirectBuffer(64);
+                batch.put(item.stream(), buf);
+            }
+            buf.addComponent(true, item.frames());
+            if (item.fin()) {
+                item.stream().finishOutputNow();
+            }
+            if (item.call() != null) {
+                item.call().onDequeued(item.frames().readableBytes());
+                if (item.endsCall()) {
+                    completed.add(item);
+                }
+            }
+        }
+        for (Item done : completed) {
+            done.stream().onCallEnded(done.call());
+        }
+        completed.clear();
+        for (Map.Entry<StreamContext, CompositeByteBuf> e : batch.entrySet()) {
+            write(e.getKey(), e.getValue());
+        }
+        batch.clear();
+    }
+
+    private static void write(StreamContext stream, CompositeByteBuf buf) {
+        QuicStreamChannel channel = stream.channel();
+        if (!channel.isActive() || stream.isOutputClosed()) {
+            buf.release();
+            return;
+        }
+        ByteBuf payload = buf.numComponents() == 1 ? unwrapSingle(buf) : buf;
+        if (stream.shouldFinishOutput()) {
+            stream.markOutputClosed();
+            channel.writeAndFlush(new DefaultQuicStreamFrame(payload, true), channel.voidPromise());
+        } else {
+            channel.writeAndFlush(payload, channel.voidPromise());
+        }
+    }
+
+    private static ByteBuf unwrapSingle(CompositeByteBuf buf) {
+        ByteBuf single = buf.component(0).retain();
+        buf.release();
+        return single;
+    }
+}

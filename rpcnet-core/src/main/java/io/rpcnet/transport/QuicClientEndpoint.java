@@ -1,0 +1,171 @@
+package io.rpcnet.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.Status;
+import io.rpcnet.protocol.StatusCode;
+
+import javax.net.ssl.SSLException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Dials QUIC connections to RpcNet servers. Owns the client I/O threads; one endpoint serves many
+ * connections. TLS is always on and the server's certificate and host name are always verified.
+ */
+public final class QuicClientEndpoint implements AutoCloseable {
+
+    private final TransportSettings settings;
+    private final ClientTls tls;
+    private final QuicSslContext sslContext;
+    private final EventLoopGroup group;
+    private final AtomicInteger liveConnections = new AtomicInteger();
+
+    public QuicClientEndpoint(ClientTls tls, TransportSettings settings) {
+        this.tls = tls;
+        this.settings = settings;
+        this.sslContext = tls.build(QuicServerEndpoint.ALPN);
+        int threads = settings.eventLoopThreads() > 0 ? settings.eventLoopThreads()
+                : Runtime.getRuntime().availableProcessors();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rpcnet-client", true),
+                NioIoHandler.newFactory());
+    }
+
+    public TransportSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Connects and completes the TLS handshake, verifying the certificate for {@code host} (or the
+     * configured server name). Failures are {@link RpcException}s with status UNAVAILABLE and a message
+     * naming the cause (for example an untrusted certificate or a host-name mismatch).
+     */
+    public ClientConnection connect(String host, int port, List<String> migrationModes) {
+        InetSocketAddress remote;
+        try {
+            remote = new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new RpcException(StatusCode.UNAVAILABLE, "unknown host " + host);
+        }
+        String serverName = tls.serverNameFor(host);
+        ChannelHandler codec = new QuicClientCodecBuilder()
+                .sslEngineProvider(q -> sslContext.newEngine(q.alloc(), serverName, port))
+                .maxIdleTimeout(settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(settings.connectionWindow())
+                .initialMaxStreamDataBidirectionalLocal(settings.streamWindow())
+                .initialMaxStreamDataBidirectionalRemote(settings.streamWindow())
+                .initialMaxStreamsBidirectional(0)
+                .initialMaxStreamsUnidirectional(0)
+                .build();
+        Channel datagram = null;
+        try {
+            InetSocketAddress local = new InetSocketAddress(remote.getAddress().isLoopbackAddress()
+                    ? remote.getAddress() : null, 0);
+            datagram = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+                    .bind(local).sync().channel();
+            HandshakeFailure failure = new HandshakeFailure();
+            Future<QuicChannel> future = QuicChannel.newBootstrap(datagram)
+                    .handler(failure)
+                    .streamHandler(new RefuseServerStreams())
+                    .remoteAddress(remote)
+                    .connect();
+            if (!future.await(settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                future.cancel(false);
+                throw new RpcException(StatusCode.UNAVAILABLE, "QUIC handshake with " + host + ":" + port
+                        + " timed out after " + settings.handshakeTimeout().toMillis() + " ms");
+            }
+            if (!future.isSuccess()) {
+                throw handshakeFailed(host, port, failure.cause != null ? failure.cause : future.cause());
+            }
+            QuicChannel quic = future.getNow();
+            Channel dgram = datagram;
+            liveConnections.incrementAndGet();
+            ClientConnection connection = new ClientConnection(quic, dgram, remote, settings,
+                    liveConnections::decrementAndGet);
+            connection.start(migrationModes);
+            return connection;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(datagram);
+            throw new RpcException(StatusCode.CANCELLED, "interrupted while connecting to " + host + ":" + port);
+        } catch (RpcException e) {
+            closeQuietly(datagram);
+            throw e;
+        } catch (Exception e) {
+            closeQuietly(datagram);
+            throw handshakeFailed(host, port, e);
+        }
+    }
+
+    public int liveConnections() {
+        return liveConnections.get();
+    }
+
+    private static RpcException handshakeFailed(String host, int port, Throwable cause) {
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && !(root instanceof SSLException)) {
+            root = root.getCause();
+        }
+        String reason = root == null ? "unknown reason" : root.getMessage();
+        String kind = root instanceof SSLException ? "TLS handshake" : "connection";
+        return new RpcException(Status.of(StatusCode.UNAVAILABLE,
+                kind + " with " + host + ":" + port + " failed: " + reason), cause);
+    }
+
+    private static void closeQuietly(Channel channel) {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Remembers why a handshake failed (the connect future often only says "closed"). */
+    private static final class HandshakeFailure extends ChannelInboundHandlerAdapter {
+        volatile Throwable cause;
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (this.cause == null) {
+                this.cause = cause;
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    /** Servers do not open streams in protocol version 1. */
+    private static final class RefuseServerStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+    }
+}
