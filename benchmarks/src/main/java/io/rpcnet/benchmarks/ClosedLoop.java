@@ -33,8 +33,12 @@ final class ClosedLoop {
     private static final int MEASURE = 1;
     private static final int STOP = 2;
 
-    /** Outcome of one run. {@code histogram} holds latencies in nanoseconds. */
-    record Result(Histogram histogram, long completed, double seconds, long errors, long stuck, Throwable firstError) {
+    /**
+     * Outcome of one run. {@code histogram} holds latencies in nanoseconds of the {@code completed} calls
+     * of the measured window; {@code allCalls} also counts warm-up calls.
+     */
+    record Result(Histogram histogram, long completed, double seconds, long errors, long stuck, Throwable firstError,
+                  long allCalls) {
 
         double rps() {
             return seconds > 0 ? completed / seconds : 0;
@@ -52,11 +56,11 @@ final class ClosedLoop {
             Histogram h = histogram.copy();
             h.add(o.histogram);
             return new Result(h, completed + o.completed, seconds + o.seconds, errors + o.errors, stuck + o.stuck,
-                    firstError != null ? firstError : o.firstError);
+                    firstError != null ? firstError : o.firstError, allCalls + o.allCalls);
         }
 
         static Result empty() {
-            return new Result(newHistogram(), 0, 0, 0, 0, null);
+            return new Result(newHistogram(), 0, 0, 0, 0, null, 0);
         }
     }
 
@@ -99,11 +103,13 @@ final class ClosedLoop {
         long stuck = loop.drain();
         Histogram h = newHistogram();
         long completed = 0;
+        long all = 0;
         for (Worker w : loop.workers) {
             h.add(w.histogram);
             completed += w.measured;
+            all += w.total;
         }
-        return new Result(h, completed, (t1 - t0) / 1e9, loop.errors.sum(), stuck, loop.firstError.get());
+        return new Result(h, completed, (t1 - t0) / 1e9, loop.errors.sum(), stuck, loop.firstError.get(), all);
     }
 
     /** Issue exactly {@code calls} calls (or fewer if {@code maxMillis} passes first); returns how many completed. */
@@ -121,7 +127,8 @@ final class ClosedLoop {
         for (Worker w : loop.workers) {
             completed += w.total;
         }
-        return new Result(newHistogram(), completed, (t1 - t0) / 1e9, loop.errors.sum(), stuck, loop.firstError.get());
+        return new Result(newHistogram(), completed, (t1 - t0) / 1e9, loop.errors.sum(), stuck, loop.firstError.get(),
+                completed);
     }
 
     private void start() {

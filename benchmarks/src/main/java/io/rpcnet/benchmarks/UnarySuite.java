@@ -41,6 +41,7 @@ final class UnarySuite implements Suite {
                 options.quick() ? "quick" : "full", plan.rounds, plan.caseMeasureMillis,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        out.println("# load average at start: " + loadAverage());
         try (TlsMaterial tls = TlsMaterial.extract()) {
             Map<String, UnarySystem> systems = new LinkedHashMap<>();
             Map<String, Throwable> failed = new LinkedHashMap<>();
@@ -64,6 +65,7 @@ final class UnarySuite implements Suite {
                 for (String grpc : List.of(GRPC_DEFAULT, GRPC_DIRECT)) {
                     closeQuietly(systems.remove(grpc), out);
                 }
+                out.println("# load average after cases: " + loadAverage());
                 UnarySystem rpcnet = systems.get(RPCNET);
                 if (rpcnet != null) {
                     heapCheck(rpcnet, plan, out);
@@ -113,6 +115,7 @@ final class UnarySuite implements Suite {
         for (String name : SYSTEMS) {
             results.put(name, ClosedLoop.Result.empty());
         }
+        UdpCounters udp = new UdpCounters(0, 0, 0, 0);
         for (int round = 0; round < plan.rounds; round++) {
             for (int k = 0; k < SYSTEMS.size(); k++) {
                 String name = SYSTEMS.get((k + caseIndex + round) % SYSTEMS.size());
@@ -120,9 +123,13 @@ final class UnarySuite implements Suite {
                 if (s == null) {
                     continue;
                 }
+                UdpCounters before = UdpCounters.read();
                 ClosedLoop.Result r = ClosedLoop.timed(s, payload, concurrency, plan.caseWarmupMillis,
                         plan.caseMeasureMillis);
                 results.merge(name, r, ClosedLoop.Result::plus);
+                if (name.equals(RPCNET)) {
+                    udp = udp.plus(UdpCounters.read().minus(before));
+                }
             }
         }
         String suffix = label(payloadSize) + "-c" + concurrency;
@@ -136,6 +143,12 @@ final class UnarySuite implements Suite {
             }
         }
         ClosedLoop.Result rpc = results.get(RPCNET);
+        if (rpc.allCalls() > 0) {
+            // both ends are in this host: "sent" counts client->server and server->client datagrams
+            out.println(fmt("# unary-rpcnet-%s udp_datagrams_sent_per_call=%.2f udp_rcvbuf_errors=%d"
+                            + " udp_sndbuf_errors=%d (host-wide /proc/net/snmp deltas)",
+                    suffix, (double) udp.outDatagrams() / rpc.allCalls(), udp.rcvbufErrors(), udp.sndbufErrors()));
+        }
         ClosedLoop.Result direct = results.get(GRPC_DIRECT);
         ClosedLoop.Result dflt = results.get(GRPC_DEFAULT);
         out.println(fmt("RESULT unary-ratio-%s vs_grpc_direct=%.2f vs_grpc_default=%.2f p99_vs_grpc_direct=%.2f",
@@ -199,6 +212,15 @@ final class UnarySuite implements Suite {
             best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return best / (1024.0 * 1024.0);
+    }
+
+    /** {@code /proc/loadavg} (other work on the host skews results), or "n/a". */
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static void closeQuietly(UnarySystem s, PrintStream out) {

@@ -19,6 +19,9 @@ public final class FrameCodec {
     /** Largest payload of any frame other than MESSAGE. */
     public static final int MAX_CONTROL_PAYLOAD = 64 * 1024;
 
+    /** Status details beyond this are dropped so a STATUS always fits {@link #MAX_CONTROL_PAYLOAD}. */
+    public static final int MAX_STATUS_DETAILS = 16 * 1024;
+
     private FrameCodec() {
     }
 
@@ -69,7 +72,7 @@ public final class FrameCodec {
         int at = beginFrame(out, FrameType.STATUS, Frame.FLAG_END, callId);
         Varint.write(out, status.code().value());
         writeString(out, truncate(status.message(), 8 * 1024));
-        writeBytes(out, status.details());
+        writeBytes(out, status.details().length <= MAX_STATUS_DETAILS ? status.details() : new byte[0]);
         writeMetadata(out, trailers == null ? Metadata.empty() : trailers);
         endFrame(out, at);
     }
@@ -233,6 +236,10 @@ public final class FrameCodec {
     }
 
     private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 }

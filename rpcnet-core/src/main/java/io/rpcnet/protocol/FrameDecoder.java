@@ -75,7 +75,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         int headerLength = lengthIndex - start + Varint.encodedLength(in, lengthIndex);
-        if (type.isControl() != (callId == 0)) {
+        if (type.isControl() != (callId == 0) && !(type == FrameType.STATUS && callId == 0)) {
             return fail(out, type.isControl()
                     ? type + " frame must carry call id 0, got " + callId
                     : type + " frame must carry a non-zero call id");

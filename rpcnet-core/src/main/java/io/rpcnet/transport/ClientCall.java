@@ -54,9 +54,16 @@ final class ClientCall extends CallBase implements ClientTransportCall {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ByteBuf buf = stream.channel().alloc().directBuffer(32);
-        FrameCodec.writeCancel(buf, callId, reason);
-        enqueue(buf, false, stream.isDedicated() && !halfClosed);
+        if (stream.isDedicated() && halfClosed) {
+            // our side of the stream is finished (FIN sent): the CANCEL goes on the control stream, and we keep
+            // reading so the server's final STATUS and FIN close the stream cleanly
+            connection.sendOnControl(buf -> FrameCodec.writeCancel(buf, callId, reason));
+            resumeInbound();
+        } else {
+            ByteBuf buf = stream.channel().alloc().directBuffer(32);
+            FrameCodec.writeCancel(buf, callId, reason);
+            enqueue(buf, false, stream.isDedicated());
+        }
         connection.forget(this);
         markFinished();
         listener.onClose(reason, Metadata.empty());
@@ -69,10 +76,15 @@ final class ClientCall extends CallBase implements ClientTransportCall {
         }
         connection.forget(this);
         markFinished();
-        if (stream.isDedicated() && stream.channel().isActive() && !halfClosed) {
-            stream.channel().close();
+        if (stream.isDedicated() && !halfClosed) {
+            // the server ended the call before we finished sending: abandon our side without an empty FIN
+            stream.reset(StreamContext.RESET_NO_ERROR);
         }
         listener.onClose(status, trailers);
+    }
+
+    void markHalfClosed() {
+        halfClosed = true;
     }
 
     boolean isClosed() {

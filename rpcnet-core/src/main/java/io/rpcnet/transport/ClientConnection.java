@@ -55,7 +55,7 @@ public final class ClientConnection implements AutoCloseable {
     private volatile GoAway goAway;
     private volatile Hello peerHello;
     private volatile String closeReason;
-    private StreamContext control;
+    private volatile StreamContext control;
 
     ClientConnection(QuicChannel quic, Channel datagram, InetSocketAddress remote, TransportSettings settings,
                      Runnable onClosed) {
@@ -135,6 +135,9 @@ public final class ClientConnection implements AutoCloseable {
         }
         ClientCall call = new ClientCall(this, id, stream, lane, listener, (int) Math.min(Integer.MAX_VALUE,
                 peerHello == null ? settings.maxMessageSize() : peerHello.maxMessageSize()));
+        if (endAfterFirst) {
+            call.markHalfClosed();
+        }
         calls.put(id, call);
         ByteBuf message = null;
         try {
@@ -172,7 +175,7 @@ public final class ClientConnection implements AutoCloseable {
                     return fresh;
                 }
                 fresh.release();
-                fresh.stream.channel().close();
+                fresh.stream.reset(StreamContext.RESET_NO_ERROR);
             }
         }
         throw new RpcException(StatusCode.UNAVAILABLE, "no usable lane on connection to " + remote);
@@ -206,6 +209,17 @@ public final class ClientConnection implements AutoCloseable {
         return handler.stream();
     }
 
+    /** Sends a frame on the control stream (used for CANCEL of a call whose own stream is half-closed). */
+    void sendOnControl(java.util.function.Consumer<ByteBuf> writer) {
+        StreamContext c = control;
+        if (c == null) {
+            return;
+        }
+        ByteBuf buf = c.channel().alloc().directBuffer(64);
+        writer.accept(buf);
+        queue.enqueue(new OutboundQueue.Item(c, buf, null, false, false));
+    }
+
     void onStreamOpened() {
         openStreams.incrementAndGet();
     }
@@ -237,6 +251,9 @@ public final class ClientConnection implements AutoCloseable {
                     log.info("server {} is going away: {}", remote, goAway.reason());
                 }
                 case PING -> {
+                    if (frame.payload().readableBytes() != 8) {
+                        throw new ProtocolException(StatusCode.INVALID_ARGUMENT, "PING payload must be 8 bytes");
+                    }
                     ByteBuf pong = stream.channel().alloc().directBuffer(16);
                     FrameCodec.writePing(pong, FrameType.PONG, frame.payload().getLong(frame.payload().readerIndex()));
                     queue.enqueue(new OutboundQueue.Item(stream, pong, null, false, false));
@@ -260,9 +277,12 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void onMalformed(StreamContext stream, String reason) {
+        if (stream.isOutputClosed() && !stream.channel().isActive()) {
+            return;
+        }
         log.warn("malformed frame from server {}: {}", remote, reason);
         failStream(stream, Status.of(StatusCode.INTERNAL, "malformed frame from server: " + reason));
-        stream.channel().close();
+        stream.reset(StreamContext.RESET_NO_ERROR);
     }
 
     void onStreamClosed(StreamContext stream) {
@@ -298,7 +318,7 @@ public final class ClientConnection implements AutoCloseable {
             ClientLane lane = lanes.get(i);
             if (lane != null && lane.tryRetire(idle)) {
                 lanes.compareAndSet(i, lane, null);
-                lane.stream.channel().close();
+                lane.stream.reset(StreamContext.RESET_NO_ERROR);
             }
         }
     }

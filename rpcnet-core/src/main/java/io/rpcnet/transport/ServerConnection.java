@@ -38,7 +38,6 @@ final class ServerConnection {
     private final int maxConcurrentCalls;
     private StreamContext control;
     private long highestCallId;
-    private boolean draining;
     private GoAway goAway;
     private Hello peerHello;
 
@@ -68,6 +67,13 @@ final class ServerConnection {
 
     Hello peerHello() {
         return peerHello;
+    }
+
+    /** Largest message this server sends: its own limit, or the client's if that is smaller. */
+    private int outboundLimit() {
+        Hello hello = peerHello;
+        return hello == null || hello.maxMessageSize() <= 0 ? maxMessageSize
+                : (int) Math.min(maxMessageSize, hello.maxMessageSize());
     }
 
     void onStreamOpened(StreamContext stream) {
@@ -125,19 +131,19 @@ final class ServerConnection {
                         "a dedicated call must be the only call on its stream");
             }
             stream.markDedicated();
+            stream.finishOutputWhenIdle();
         } else if (stream.isDedicated()) {
             throw new ProtocolException(StatusCode.INVALID_ARGUMENT, "stream is dedicated to another call");
         }
-        ServerCall call = new ServerCall(this, id, stream, maxMessageSize);
-        stream.addCall(call);
         if (calls.containsKey(id)) {
-            call.sendStatus(Status.of(StatusCode.INVALID_ARGUMENT, "call id " + id + " is already in use"), null);
-            return;
+            throw new ProtocolException(StatusCode.INVALID_ARGUMENT, "call id " + id + " is already in use");
         }
+        ServerCall call = new ServerCall(this, id, stream, outboundLimit());
+        stream.addCall(call);
         calls.put(id, call);
         endpoint.callStarted();
         highestCallId = Math.max(highestCallId, id);
-        if (draining) {
+        if (goAway != null && id > goAway.lastCallId()) {
             call.sendStatus(Status.of(StatusCode.UNAVAILABLE,
                     "server is shutting down (GOAWAY); the call was not processed"), null);
             return;
@@ -188,13 +194,14 @@ final class ServerConnection {
         }
     }
 
+
     /** Frames for calls that already ended are normal (races with cancel and deadlines) and are dropped. */
     private void withCall(StreamContext stream, Frame frame, java.util.function.Consumer<ServerCall> action) {
         ServerCall call = calls.get(frame.callId());
         if (call == null || call.isStatusSent() || call.listener == null) {
             return;
         }
-        if (call.stream != stream) {
+        if (call.stream != stream && !(stream == control && frame.type() == FrameType.CANCEL)) {
             throw new ProtocolException(StatusCode.INVALID_ARGUMENT,
                     "frame for call " + frame.callId() + " arrived on a different stream than its CALL");
         }
@@ -208,7 +215,7 @@ final class ServerConnection {
         if (call != null && call.stream == stream) {
             call.abort(status, true);
         } else {
-            ServerCall orphan = new ServerCall(this, oversized.callId(), stream, maxMessageSize);
+            ServerCall orphan = new ServerCall(this, oversized.callId(), stream, outboundLimit());
             stream.addCall(orphan);
             orphan.sendStatus(status, null);
         }
@@ -269,7 +276,6 @@ final class ServerConnection {
     }
 
     void goAway(long graceMillis, String reason) {
-        draining = true;
         goAway = new GoAway(highestCallId, graceMillis, reason);
         if (control != null) {
             ByteBuf out = control.channel().alloc().directBuffer(64);

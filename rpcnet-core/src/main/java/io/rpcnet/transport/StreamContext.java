@@ -12,6 +12,11 @@ import java.util.List;
  */
 final class StreamContext {
 
+    /** Application error code on RESET_STREAM / STOP_SENDING: the stream is simply no longer needed. */
+    static final int RESET_NO_ERROR = 0;
+    /** Application error code on RESET_STREAM / STOP_SENDING: the call on the stream was cancelled. */
+    static final int RESET_CANCELLED = 1;
+
     private final QuicStreamChannel channel;
     private final List<CallBase> calls = new ArrayList<>(4);
     private boolean dedicated;
@@ -68,7 +73,10 @@ final class StreamContext {
         return inputClosed;
     }
 
-    /** The server ends its side once the stream has no calls left and no more can come. */
+    /**
+     * Server side: end this side (FIN with the last STATUS) once the stream has no calls left and no more
+     * can come: at once for a dedicated stream, after the client's FIN for a lane.
+     */
     void finishOutputWhenIdle() {
         finishAfterCalls = true;
     }
@@ -80,6 +88,25 @@ final class StreamContext {
 
     boolean shouldFinishOutput() {
         return finishNow || finishAfterCalls && calls.isEmpty() && (dedicated || inputClosed);
+    }
+
+    /**
+     * Abandons the stream in both directions (RESET_STREAM and STOP_SENDING with {@code errorCode}) and
+     * closes it locally: used where a FIN cannot be sent with the last bytes.
+     */
+    void reset(int errorCode) {
+        outputClosed = true;
+        if (channel.eventLoop().inEventLoop()) {
+            resetNow(errorCode);
+        } else {
+            channel.eventLoop().execute(() -> resetNow(errorCode));
+        }
+    }
+
+    private void resetNow(int errorCode) {
+        if (channel.isActive()) {
+            channel.shutdown(errorCode).addListener(f -> channel.close());
+        }
     }
 
     boolean isOutputClosed() {
