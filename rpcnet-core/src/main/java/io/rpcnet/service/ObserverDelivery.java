@@ -59,8 +59,7 @@ public final class ObserverDelivery<T> implements Runnable {
         }
         queue.add(message);
         if (pending.incrementAndGet() >= capacity && !paused) {
-            paused = true;
-            flow.pause();
+            updateFlow();
         }
         schedule();
     }
@@ -73,6 +72,22 @@ public final class ObserverDelivery<T> implements Runnable {
     public void fail(Status status) {
         queue.add(status);
         schedule();
+    }
+
+    /**
+     * Pauses the transport above {@code capacity} undelivered messages and resumes at half of it. Decided
+     * under a lock and re-checked after pausing, so a consumer that drains everything while the transport
+     * is being paused cannot leave it paused forever.
+     */
+    private synchronized void updateFlow() {
+        if (!paused && pending.get() >= capacity) {
+            paused = true;
+            flow.pause();
+        }
+        if (paused && pending.get() <= capacity / 2) {
+            paused = false;
+            flow.resume();
+        }
     }
 
     private void schedule() {
@@ -93,10 +108,8 @@ public final class ObserverDelivery<T> implements Runnable {
             Object item;
             while ((item = queue.poll()) != null) {
                 if (item instanceof InboundMessage message) {
-                    pending.decrementAndGet();
-                    if (paused && pending.get() <= capacity / 2) {
-                        paused = false;
-                        flow.resume();
+                    if (pending.decrementAndGet() <= capacity / 2 && paused) {
+                        updateFlow();
                     }
                     if (terminated) {
                         message.release();
