@@ -19,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /** The four call shapes on the client, over one {@link RpcClient}'s connection. */
@@ -49,7 +51,10 @@ final class ClientCalls {
         return response.result(status);
     }
 
-    /** Unary, asynchronous: the future completes on the callback executor; cancelling it cancels the call. */
+    /**
+     * Unary, asynchronous: the future completes on the I/O thread (or the configured callback executor);
+     * cancelling it cancels the call.
+     */
     CompletableFuture<Object> asyncUnary(MethodDescriptor method, Object request, CallOptions options) {
         UnaryResponse response;
         try {
@@ -58,13 +63,19 @@ final class ClientCalls {
             return CompletableFuture.failedFuture(e);
         }
         CallFuture future = new CallFuture(response);
-        response.closed.whenCompleteAsync((status, ignored) -> {
+        BiConsumer<Status, Throwable> completion = (status, ignored) -> {
             try {
                 future.complete(response.result(status));
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }
-        }, client.callbackExecutor());
+        };
+        Executor executor = client.unaryCallbackExecutor();
+        if (executor == null) {
+            response.closed.whenComplete(completion);
+        } else {
+            response.closed.whenCompleteAsync(completion, executor);
+        }
         return future;
     }
 

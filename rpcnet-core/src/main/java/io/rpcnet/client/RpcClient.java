@@ -98,6 +98,11 @@ public final class RpcClient implements AutoCloseable {
         return callbackExecutor;
     }
 
+    /** Where async unary futures complete; {@code null} = on the I/O thread that received the response. */
+    Executor unaryCallbackExecutor() {
+        return config.callbackExecutor;
+    }
+
     List<ClientInterceptor> interceptors() {
         return config.interceptors;
     }
@@ -187,8 +192,9 @@ public final class RpcClient implements AutoCloseable {
         }
 
         /**
-         * Where async results and stream messages are delivered. Default: a small pool owned by the client.
-         * Pass {@code Runnable::run} only if every callback is non-blocking (they then run on I/O threads).
+         * Where async results and stream messages are delivered. By default async unary futures complete on
+         * the I/O thread (chain blocking work with {@code thenApplyAsync}) and stream observers run on a small
+         * pool owned by the client. Setting an executor moves both onto it.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = executor;

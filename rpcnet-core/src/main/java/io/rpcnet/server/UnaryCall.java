@@ -41,7 +41,12 @@ class UnaryCall extends HandlerCall implements Runnable {
                     + " takes one request message, got more"));
             return;
         }
-        if (!cancelled) {
+        if (cancelled) {
+            return;
+        }
+        if (method.descriptor().nonBlocking()) {
+            run(); // returns a future at once: no thread hop (see io.rpcnet.service.Blocking)
+        } else {
             dispatch(this);
         }
     }

@@ -15,9 +15,11 @@ import java.lang.reflect.Method;
  * @param responseCodec reads/writes response messages
  * @param async         unary method returning {@code CompletableFuture}
  * @param hasRequest    false for a unary method without parameters
+ * @param nonBlocking   async and not marked {@link Blocking}: the server may invoke it on the I/O thread
  */
 public record MethodDescriptor(String fullName, MethodType type, Method method, MessageCodec<Object> requestCodec,
-                               MessageCodec<Object> responseCodec, boolean async, boolean hasRequest) {
+                               MessageCodec<Object> responseCodec, boolean async, boolean hasRequest,
+                               boolean nonBlocking) {
 
     public String serviceName() {
         return fullName.substring(0, fullName.indexOf('/'));

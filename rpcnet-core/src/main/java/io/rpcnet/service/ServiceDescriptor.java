@@ -97,7 +97,10 @@ public final class ServiceDescriptor {
         try {
             MessageCodec<Object> requestCodec = (MessageCodec<Object>) (MessageCodec<?>) codec.forType(request);
             MessageCodec<Object> responseCodec = (MessageCodec<Object>) (MessageCodec<?>) codec.forType(response);
-            return new MethodDescriptor(fullName, type, method, requestCodec, responseCodec, async, hasRequest);
+            boolean blocking = method.isAnnotationPresent(Blocking.class)
+                    || method.getDeclaringClass().isAnnotationPresent(Blocking.class);
+            return new MethodDescriptor(fullName, type, method, requestCodec, responseCodec, async, hasRequest,
+                    async && !blocking);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot serialize the types of " + method + " with the "
                     + codec.name() + " codec: " + e.getMessage(), e);

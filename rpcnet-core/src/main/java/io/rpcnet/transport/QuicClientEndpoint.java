@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -77,7 +78,10 @@ public final class QuicClientEndpoint implements AutoCloseable {
         try {
             InetSocketAddress local = new InetSocketAddress(remote.getAddress().isLoopbackAddress()
                     ? remote.getAddress() : null, 0);
-            datagram = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+            datagram = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
+                    .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
+                    .handler(codec)
                     .bind(local).sync().channel();
             HandshakeFailure failure = new HandshakeFailure();
             Future<QuicChannel> future = QuicChannel.newBootstrap(datagram)

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -77,7 +78,10 @@ public final class QuicServerEndpoint implements AutoCloseable {
                 })
                 .build();
         try {
-            this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+            this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
+                    .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
+                    .handler(codec)
                     .bind(bindAddress).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

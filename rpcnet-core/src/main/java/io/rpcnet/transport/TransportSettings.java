@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param maxStreams            QUIC initial_max_streams_bidi (credit is renewed as streams close)
  * @param handshakeTimeout      how long a client waits for the QUIC + TLS handshake
  * @param eventLoopThreads      I/O threads; 0 = one per core
+ * @param socketBufferSize      UDP socket send and receive buffer, bytes (the kernel may cap it)
  */
 public record TransportSettings(int maxMessageSize, int maxConcurrentCalls, Duration idleTimeout,
                                 Duration keepAliveInterval, int lanes, Duration laneIdleTimeout,
                                 long connectionWindow, long streamWindow, long maxStreams,
-                                Duration handshakeTimeout, int eventLoopThreads) {
+                                Duration handshakeTimeout, int eventLoopThreads, int socketBufferSize) {
 
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 
@@ -43,6 +44,9 @@ public record TransportSettings(int maxMessageSize, int maxConcurrentCalls, Dura
         if (streamWindow < maxMessageSize / 4 || connectionWindow < streamWindow) {
             throw new IllegalArgumentException("windows too small: connectionWindow >= streamWindow >= maxMessageSize/4");
         }
+        if (socketBufferSize < 64 * 1024) {
+            throw new IllegalArgumentException("socketBufferSize must be at least 64 KiB");
+        }
         if (maxStreams < lanes + 2) {
             throw new IllegalArgumentException("maxStreams must leave room for lanes and the control stream");
         }
@@ -60,7 +64,8 @@ public record TransportSettings(int maxMessageSize, int maxConcurrentCalls, Dura
         return new Builder().maxMessageSize(maxMessageSize).maxConcurrentCalls(maxConcurrentCalls)
                 .idleTimeout(idleTimeout).keepAliveInterval(keepAliveInterval).lanes(lanes)
                 .laneIdleTimeout(laneIdleTimeout).connectionWindow(connectionWindow).streamWindow(streamWindow)
-                .maxStreams(maxStreams).handshakeTimeout(handshakeTimeout).eventLoopThreads(eventLoopThreads);
+                .maxStreams(maxStreams).handshakeTimeout(handshakeTimeout).eventLoopThreads(eventLoopThreads)
+                .socketBufferSize(socketBufferSize);
     }
 
     /** Builder with production defaults. */
@@ -76,6 +81,7 @@ public record TransportSettings(int maxMessageSize, int maxConcurrentCalls, Dura
         private long maxStreams = 4096;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private int eventLoopThreads;
+        private int socketBufferSize = 4 * 1024 * 1024;
 
         public Builder maxMessageSize(int v) { maxMessageSize = v; return this; }
         public Builder maxConcurrentCalls(int v) { maxConcurrentCalls = v; return this; }
@@ -88,11 +94,12 @@ public record TransportSettings(int maxMessageSize, int maxConcurrentCalls, Dura
         public Builder maxStreams(long v) { maxStreams = v; return this; }
         public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
         public Builder eventLoopThreads(int v) { eventLoopThreads = v; return this; }
+        public Builder socketBufferSize(int v) { socketBufferSize = v; return this; }
 
         public TransportSettings build() {
             return new TransportSettings(maxMessageSize, maxConcurrentCalls, idleTimeout, keepAliveInterval, lanes,
                     laneIdleTimeout, connectionWindow, Math.max(streamWindow, maxMessageSize), maxStreams,
-                    handshakeTimeout, eventLoopThreads);
+                    handshakeTimeout, eventLoopThreads, socketBufferSize);
         }
     }
 }
