@@ -7,13 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
@@ -44,8 +41,7 @@ public final class QuicClientEndpoint implements AutoCloseable {
         this.sslContext = tls.build(QuicServerEndpoint.ALPN);
         int threads = settings.eventLoopThreads() > 0 ? settings.eventLoopThreads()
                 : Runtime.getRuntime().availableProcessors();
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rpcnet-client", true),
-                NioIoHandler.newFactory());
+        this.group = DatagramIo.newGroup(threads, "rpcnet-client");
     }
 
     public TransportSettings settings() {
@@ -78,13 +74,14 @@ public final class QuicClientEndpoint implements AutoCloseable {
         try {
             InetSocketAddress local = new InetSocketAddress(remote.getAddress().isLoopbackAddress()
                     ? remote.getAddress() : null, 0);
-            datagram = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+            datagram = new Bootstrap().group(group).channelFactory(DatagramIo.channelFactory())
                     .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
                     .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
                     .handler(codec)
                     .bind(local).sync().channel();
             HandshakeFailure failure = new HandshakeFailure();
             Future<QuicChannel> future = QuicChannel.newBootstrap(datagram)
+                    .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, DatagramIo.segmentedAllocator())
                     .handler(failure)
                     .streamHandler(new RefuseServerStreams())
                     .remoteAddress(remote)

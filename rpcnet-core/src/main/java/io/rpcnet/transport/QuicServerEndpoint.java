@@ -8,14 +8,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.rpcnet.protocol.FrameDecoder;
 import io.rpcnet.protocol.Hello;
 import org.slf4j.Logger;
@@ -50,6 +47,11 @@ public final class QuicServerEndpoint implements AutoCloseable {
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger activeCalls = new AtomicInteger();
+    /** Set once draining starts: connections accepted after it are told GOAWAY at once. */
+    private volatile Drain drain;
+
+    private record Drain(long untilNanos, String reason) {
+    }
 
     private QuicServerEndpoint(InetSocketAddress bindAddress, ServerTls tls, TransportSettings settings,
                                ServerCallAcceptor acceptor, List<String> migrationModes) throws InterruptedException {
@@ -57,8 +59,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
         this.acceptor = acceptor;
         this.hello = new Hello(Hello.VERSION_1, 0, migrationModes, settings.maxMessageSize(),
                 settings.maxConcurrentCalls());
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpcnet-server", true),
-                NioIoHandler.newFactory());
+        this.group = DatagramIo.newGroup(1, "rpcnet-server");
         ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(tls.build(ALPN))
                 .maxIdleTimeout(settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -67,6 +68,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
                 .initialMaxStreamDataBidirectionalRemote(settings.streamWindow())
                 .initialMaxStreamsBidirectional(settings.maxStreams())
                 .initialMaxStreamsUnidirectional(0)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, DatagramIo.segmentedAllocator())
                 .handler(new ConnectionHandler())
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                     @Override
@@ -78,7 +80,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
                 })
                 .build();
         try {
-            this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+            this.channel = new Bootstrap().group(group).channelFactory(DatagramIo.channelFactory())
                     .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
                     .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
                     .handler(codec)
@@ -87,7 +89,8 @@ public final class QuicServerEndpoint implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-        log.info("RpcNet QUIC server listening on {} (ALPN {})", channel.localAddress(), ALPN);
+        log.info("RpcNet QUIC server listening on {} (ALPN {}, {})", channel.localAddress(), ALPN,
+                DatagramIo.describe());
     }
 
     /** Binds a server; {@code port 0} picks a free port (see {@link #localAddress()}). */
@@ -121,6 +124,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
 
     /** Tells every client to stop sending new calls; in-flight calls continue. */
     public void goAway(Duration grace, String reason) {
+        drain = new Drain(System.nanoTime() + grace.toNanos(), reason);
         for (ServerConnection c : connections) {
             c.channel().eventLoop().execute(() -> c.goAway(grace.toMillis(), reason));
         }
@@ -176,6 +180,11 @@ public final class QuicServerEndpoint implements AutoCloseable {
             ServerConnection connection = new ServerConnection(QuicServerEndpoint.this, quic, settings);
             quic.attr(CONNECTION).set(connection);
             connections.add(connection);
+            Drain d = drain;
+            if (d != null) {
+                connection.goAway(Math.max(0, TimeUnit.NANOSECONDS.toMillis(d.untilNanos() - System.nanoTime())),
+                        d.reason());
+            }
             ctx.fireChannelActive();
         }
 
