@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What a handler may know about the call it serves: method, metadata, deadline, peer, and whether the call
@@ -26,6 +27,8 @@ public final class CallContext {
     private final Deadline deadline;
     private final SocketAddress remoteAddress;
     private List<Runnable> cancelListeners;
+    private List<Consumer<Status>> closeListeners;
+    private Status closeStatus;
     private volatile Status cancelReason;
 
     CallContext(MethodDescriptor method, CallHeader header, Deadline deadline, SocketAddress remoteAddress) {
@@ -99,6 +102,46 @@ public final class CallContext {
         }
         if (runNow) {
             listener.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} once with the call's final status when it ends, however it ends (response,
+     * error, cancel, deadline); immediately if it already has. For interceptors that measure calls.
+     */
+    public void onClose(Consumer<Status> listener) {
+        Status status;
+        synchronized (this) {
+            status = closeStatus;
+            if (status == null) {
+                if (closeListeners == null) {
+                    closeListeners = new ArrayList<>(2);
+                }
+                closeListeners.add(listener);
+                return;
+            }
+        }
+        listener.accept(status);
+    }
+
+    void close(Status status) {
+        List<Consumer<Status>> listeners;
+        synchronized (this) {
+            if (closeStatus != null) {
+                return;
+            }
+            closeStatus = status;
+            listeners = closeListeners;
+            closeListeners = null;
+        }
+        if (listeners != null) {
+            for (Consumer<Status> l : listeners) {
+                try {
+                    l.accept(status);
+                } catch (RuntimeException e) {
+                    log.warn("close listener of {} failed", method.fullName(), e);
+                }
+            }
         }
     }
 

@@ -103,6 +103,7 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
         if (!status.isOk()) {
             context.cancel(status);
         }
+        context.close(status);
     }
 
     @Override
@@ -111,6 +112,7 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
             deadlineTimer.cancel(false);
         }
         context.cancel(reason);
+        context.close(reason);
     }
 
     @Override

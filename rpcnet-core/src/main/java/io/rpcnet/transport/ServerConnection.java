@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One client connection on the server: routes frames to calls, enforces the per-connection limits, answers
@@ -40,6 +42,7 @@ final class ServerConnection {
     private long highestCallId;
     private GoAway goAway;
     private Hello peerHello;
+    private final ScheduledFuture<?> keepAlive;
 
     ServerConnection(QuicServerEndpoint endpoint, QuicChannel channel, TransportSettings settings) {
         this.endpoint = endpoint;
@@ -47,6 +50,19 @@ final class ServerConnection {
         this.queue = new OutboundQueue(channel.eventLoop());
         this.maxMessageSize = settings.maxMessageSize();
         this.maxConcurrentCalls = settings.maxConcurrentCalls();
+        long keepAlive = settings.keepAliveInterval().toMillis();
+        this.keepAlive = keepAlive <= 0 ? null
+                : channel.eventLoop().scheduleWithFixedDelay(this::ping, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+    }
+
+    /** Server keep-alive: a PING on the control stream keeps NAT bindings and the idle timer fresh. */
+    private void ping() {
+        StreamContext c = control;
+        if (c != null && c.channel().isActive()) {
+            ByteBuf ping = c.channel().alloc().directBuffer(16);
+            FrameCodec.writePing(ping, FrameType.PING, System.nanoTime());
+            queue.enqueue(new OutboundQueue.Item(c, ping, null, false, false));
+        }
     }
 
     OutboundQueue queue() {
@@ -261,6 +277,9 @@ final class ServerConnection {
     }
 
     void onConnectionClosed() {
+        if (keepAlive != null) {
+            keepAlive.cancel(false);
+        }
         for (ServerCall call : new ArrayList<>(calls.values())) {
             call.abort(Status.of(StatusCode.CANCELLED, "connection closed"), false);
         }
@@ -276,6 +295,9 @@ final class ServerConnection {
     }
 
     void goAway(long graceMillis, String reason) {
+        if (goAway != null) {
+            return; // already draining (a connection accepted during the drain is told at once)
+        }
         goAway = new GoAway(highestCallId, graceMillis, reason);
         if (control != null) {
             ByteBuf out = control.channel().alloc().directBuffer(64);
