@@ -47,7 +47,8 @@ public final class HandlerExecutors {
         return pool;
     }
 
-    private static ExecutorService virtualThreads(String name) {
+    /** Virtual-thread-per-task executor, or {@code null} on a JVM without virtual threads (before 21). */
+    public static ExecutorService virtualThreads(String name) {
         try {
             Object builder = MethodHandles.publicLookup().findStatic(Thread.class, "ofVirtual",
                     MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual"))).invoke();

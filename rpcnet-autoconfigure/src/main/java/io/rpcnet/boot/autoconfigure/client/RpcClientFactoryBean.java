@@ -1,0 +1,104 @@
+package io.rpcnet.boot.autoconfigure.client;
+
+import io.rpcnet.boot.annotation.RpcClient;
+import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyException;
+import io.rpcnet.client.CallOptions;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.FactoryBean;
+import org.springframework.boot.convert.DurationStyle;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+
+/**
+ * Creates the proxy bean of an {@link RpcClient} interface. The proxy binds to its target's client on the
+ * first call, so it can be injected (by constructor, into {@code final} fields) before the target's
+ * address is known.
+ */
+public class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware {
+
+    private final Class<T> type;
+    private BeanFactory beanFactory;
+
+    public RpcClientFactoryBean(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
+    public T getObject() {
+        RpcClient annotation = type.getAnnotation(RpcClient.class);
+        if (annotation == null) {
+            throw new IllegalStateException(type.getName() + " is not annotated with @RpcClient");
+        }
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type},
+                new LazyTarget(annotation)));
+    }
+
+    @Override
+    public Class<?> getObjectType() {
+        return type;
+    }
+
+    /** Resolves the real proxy on first use and delegates to it. */
+    private final class LazyTarget implements InvocationHandler {
+        private final RpcClient annotation;
+        private volatile Object delegate;
+
+        LazyTarget(RpcClient annotation) {
+            this.annotation = annotation;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "RpcClient[" + type.getSimpleName() + " -> " + annotation.target() + "]";
+                };
+            }
+            try {
+                return method.invoke(delegate(), args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        private Object delegate() {
+            Object d = delegate;
+            if (d == null) {
+                synchronized (this) {
+                    d = delegate;
+                    if (d == null) {
+                        RpcClients clients = beanFactory.getBean(RpcClients.class);
+                        Duration deadline = annotation.deadline().isEmpty() ? clients.deadline(annotation.target())
+                                : parse(annotation.deadline());
+                        CallOptions options = deadline == null || deadline.isZero() ? CallOptions.DEFAULT
+                                : CallOptions.DEFAULT.withTimeout(deadline);
+                        d = clients.client(annotation.target()).proxy(type, options);
+                        delegate = d;
+                    }
+                }
+            }
+            return d;
+        }
+
+        private Duration parse(String value) {
+            try {
+                return DurationStyle.detectAndParse(value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRpcPropertyException("@RpcClient(deadline) on " + type.getName(), value,
+                        "not a duration, e.g. 2s or 500ms");
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Micrometer metrics and Observations for RpcNet calls. */
+package io.rpcnet.boot.autoconfigure.metrics;
