@@ -159,13 +159,21 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private static MethodHandle spreader(MethodDescriptor method, Object target) {
+        java.lang.reflect.Method javaMethod = method.method();
+        MethodHandle handle;
         try {
-            MethodHandle handle = MethodHandles.publicLookup().unreflect(method.method()).bindTo(target);
-            int count = method.method().getParameterCount();
-            return handle.asSpreader(Object[].class, count).asType(MethodType.methodType(Object.class, Object[].class));
-        } catch (IllegalAccessException e) {
-            throw new IllegalArgumentException("cannot call " + method.method() + ": make the interface public", e);
+            handle = MethodHandles.publicLookup().unreflect(javaMethod);
+        } catch (IllegalAccessException notPublic) {
+            try {
+                javaMethod.setAccessible(true); // a package-private service interface
+                handle = MethodHandles.lookup().unreflect(javaMethod);
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot call " + javaMethod + ": make the interface public", e);
+            }
         }
+        int count = javaMethod.getParameterCount();
+        return handle.bindTo(target).asSpreader(Object[].class, count)
+                .asType(MethodType.methodType(Object.class, Object[].class));
     }
 
     /** Configuration of a server; TLS is mandatory. */

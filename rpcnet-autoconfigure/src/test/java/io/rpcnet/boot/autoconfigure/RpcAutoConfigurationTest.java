@@ -1,0 +1,198 @@
+package io.rpcnet.boot.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rpcnet.boot.annotation.RpcService;
+import io.rpcnet.boot.autoconfigure.actuate.RpcActuatorAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.actuate.RpcServerHealthIndicator;
+import io.rpcnet.boot.autoconfigure.client.RpcClientAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.client.RpcClients;
+import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyException;
+import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyFailureAnalyzer;
+import io.rpcnet.boot.autoconfigure.diagnostics.MissingServerTlsFailureAnalyzer;
+import io.rpcnet.boot.autoconfigure.metrics.RpcMetricsAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.server.RpcServerAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.server.RpcServerLifecycle;
+import io.rpcnet.boot.autoconfigure.tls.MissingServerTlsException;
+import io.rpcnet.boot.autoconfigure.tls.RpcTlsFactory;
+import io.rpcnet.codec.JacksonCodec;
+import io.rpcnet.codec.RawBytesCodec;
+import io.rpcnet.codec.RpcCodec;
+import io.rpcnet.server.ServerInterceptor;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RpcAutoConfigurationTest {
+
+    interface Echo {
+        String echo(String text);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ServiceConfig {
+        @Bean
+        @RpcService
+        Echo echoService() {
+            return text -> text;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CustomCodecConfig {
+        @Bean
+        RpcCodec customCodec() {
+            return new RawBytesCodec();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MeterRegistryConfig {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, RpcCodecAutoConfiguration.class,
+                    RpcTlsAutoConfiguration.class, RpcServerAutoConfiguration.class, RpcClientAutoConfiguration.class,
+                    RpcMetricsAutoConfiguration.class, RpcActuatorAutoConfiguration.class));
+
+    private static final String[] TLS = {
+            "spring.ssl.bundle.pem.srv.keystore.certificate=classpath:tls/server.pem",
+            "spring.ssl.bundle.pem.srv.keystore.private-key=classpath:tls/server.key",
+            "rpcnet.server.ssl.bundle=srv", "rpcnet.server.port=0", "rpcnet.server.address=127.0.0.1"};
+
+    @Test
+    void defaultsProvideEveryBeanAndNoServerWithoutServices() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(RpcCodec.class).getBean(RpcCodec.class).isInstanceOf(JacksonCodec.class);
+            assertThat(context).hasSingleBean(RpcTlsFactory.class);
+            assertThat(context).hasSingleBean(RpcServerLifecycle.class);
+            assertThat(context).hasSingleBean(RpcClients.class);
+            assertThat(context).hasBean("rpcServerExecutor");
+            assertThat(context.getBean(RpcServerLifecycle.class).server()).isNull();
+            assertThat(context).doesNotHaveBean(ServerInterceptor.class);
+        });
+    }
+
+    @Test
+    void servesServicesWithTlsFromAnSslBundleAndPublishesThePort() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS).run(context -> {
+            assertThat(context).hasNotFailed();
+            RpcServerLifecycle lifecycle = context.getBean(RpcServerLifecycle.class);
+            assertThat(lifecycle.server()).isNotNull();
+            assertThat(lifecycle.server().services()).containsKey("Echo");
+            assertThat(context.getEnvironment().getProperty("local.rpcnet.server.port", Integer.class))
+                    .isEqualTo(lifecycle.server().port());
+            assertThat(context).hasSingleBean(RpcServerHealthIndicator.class);
+        });
+    }
+
+    @Test
+    void serverCanBeSwitchedOff() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("rpcnet.server.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(RpcServerLifecycle.class);
+                    assertThat(context).doesNotHaveBean(RpcServerHealthIndicator.class);
+                    assertThat(context).hasSingleBean(RpcClients.class);
+                });
+    }
+
+    @Test
+    void userBeansBackOffTheDefaults() {
+        runner.withUserConfiguration(CustomCodecConfig.class).run(context ->
+                assertThat(context.getBean(RpcCodec.class)).isInstanceOf(RawBytesCodec.class));
+    }
+
+    @Test
+    void refusesToStartAServerWithoutTlsAndSaysWhatToConfigure() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("rpcnet.server.port=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(MissingServerTlsException.class);
+            FailureAnalysis analysis = new MissingServerTlsFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getAction()).contains("rpcnet.server.ssl.bundle").contains("self-signed");
+        });
+    }
+
+    @Test
+    void selfSignedSwitchStartsAServerForDevelopment() {
+        runner.withUserConfiguration(ServiceConfig.class)
+                .withPropertyValues("rpcnet.server.ssl.self-signed=true", "rpcnet.server.port=0",
+                        "rpcnet.server.address=127.0.0.1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(RpcServerLifecycle.class).server().port()).isPositive();
+                });
+    }
+
+    @Test
+    void invalidPropertyValuesFailWithTheirName() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS)
+                .withPropertyValues("rpcnet.server.max-message-size=-1B").run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new InvalidRpcPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("rpcnet.server.max-message-size");
+                });
+        runner.withPropertyValues("rpcnet.server.executor.threads=-3").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(InvalidRpcPropertyException.class)
+                    .rootCause().hasMessageContaining("rpcnet.server.executor.threads");
+        });
+        runner.withPropertyValues("rpcnet.server.executor.type=turbo").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("rpcnet.server.executor.type");
+        });
+    }
+
+    @Test
+    void unreadableCertificateFailsStartup() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(
+                "spring.ssl.bundle.pem.srv.keystore.certificate=classpath:tls/missing.pem",
+                "spring.ssl.bundle.pem.srv.keystore.private-key=classpath:tls/server.key",
+                "rpcnet.server.ssl.bundle=srv", "rpcnet.server.port=0").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("missing.pem");
+                });
+    }
+
+    @Test
+    void boundedExecutorFollowsItsProperties() {
+        runner.withPropertyValues("rpcnet.server.executor.type=bounded", "rpcnet.server.executor.threads=3",
+                "rpcnet.server.executor.queue-capacity=7").run(context -> {
+                    ExecutorService executor = context.getBean("rpcServerExecutor", ExecutorService.class);
+                    assertThat(executor).isInstanceOf(ThreadPoolExecutor.class);
+                    assertThat(((ThreadPoolExecutor) executor).getMaximumPoolSize()).isEqualTo(3);
+                    assertThat(((ThreadPoolExecutor) executor).getQueue().remainingCapacity()).isEqualTo(7);
+                });
+    }
+
+    @Test
+    void metricsOnlyWithMicrometerPresent() {
+        runner.withUserConfiguration(MeterRegistryConfig.class).run(context ->
+                assertThat(context).hasBean("rpcServerMetricsInterceptor").hasBean("rpcClientMetricsInterceptor"));
+        runner.withUserConfiguration(MeterRegistryConfig.class)
+                .withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context ->
+                        assertThat(context).doesNotHaveBean("rpcServerMetricsInterceptor"));
+        runner.run(context -> assertThat(context).doesNotHaveBean("rpcServerMetricsInterceptor"));
+    }
+
+    @Test
+    void healthIndicatorCanBeDisabled() {
+        runner.withPropertyValues("management.health.rpcnet.enabled=false").run(context ->
+                assertThat(context).doesNotHaveBean(RpcServerHealthIndicator.class));
+    }
+}
