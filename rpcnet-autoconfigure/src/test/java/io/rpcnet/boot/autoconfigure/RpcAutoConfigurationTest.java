@@ -191,6 +191,45 @@ class RpcAutoConfigurationTest {
     }
 
     @Test
+    void shutdownMarksReadinessRefusingTrafficBeforeDraining() {
+        java.util.List<Object> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS)
+                .withBean("readinessProbe", org.springframework.context.ApplicationListener.class,
+                        () -> (org.springframework.context.ApplicationListener<
+                                org.springframework.boot.availability.AvailabilityChangeEvent<?>>) e -> states.add(e.getState()))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RpcServerLifecycle lifecycle = context.getBean(RpcServerLifecycle.class);
+                    assertThat(lifecycle.server()).isNotNull();
+                    context.close();
+                    assertThat(states).contains(org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
+                    assertThat(lifecycle.server()).isNull();
+                });
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @io.rpcnet.boot.annotation.EnableRpcClients(clients = ExplicitClient.class)
+    static class ExplicitClients {
+    }
+
+    @io.rpcnet.boot.annotation.RpcClient(target = "elsewhere")
+    interface ExplicitClient {
+        String hello(String name);
+    }
+
+    @Test
+    void enableRpcClientsRegistersProxiesThatFailClearlyWithoutATargetAddress() {
+        runner.withUserConfiguration(ExplicitClients.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            ExplicitClient client = context.getBean(ExplicitClient.class);
+            assertThat(client.toString()).contains("elsewhere");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.hello("x"))
+                    .isInstanceOf(InvalidRpcPropertyException.class)
+                    .hasMessageContaining("rpcnet.client.targets.elsewhere.address");
+        });
+    }
+
+    @Test
     void healthIndicatorCanBeDisabled() {
         runner.withPropertyValues("management.health.rpcnet.enabled=false").run(context ->
                 assertThat(context).doesNotHaveBean(RpcServerHealthIndicator.class));
