@@ -96,12 +96,12 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
     }
 
     void onFinished(Status status) {
+        if (!status.isOk()) {
+            context.cancel(status); // before done: a handler still sending then sees why (the status), not just "ended"
+        }
         done = true;
         if (deadlineTimer != null) {
             deadlineTimer.cancel(false);
-        }
-        if (!status.isOk()) {
-            context.cancel(status);
         }
         context.close(status);
     }
@@ -157,7 +157,8 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
                     throw context.cancelReason().asException();
                 }
                 if (done) {
-                    throw new IllegalStateException("the call has already ended");
+                    throw context.isCancelled() ? context.cancelReason().asException()
+                            : new IllegalStateException("the call has already ended");
                 }
                 if (call.awaitReady(100, TimeUnit.MILLISECONDS)) {
                     break;
@@ -171,7 +172,8 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
             throw context.cancelReason().asException();
         }
         if (done) {
-            throw new IllegalStateException("the call has already ended");
+            throw context.isCancelled() ? context.cancelReason().asException()
+                    : new IllegalStateException("the call has already ended");
         }
     }
 
