@@ -37,6 +37,7 @@ public final class RpcClient implements AutoCloseable {
     private final ExecutorService ownedCallbackExecutor;
     private final Object connectLock = new Object();
     private volatile ClientConnection connection;
+    private final List<ClientConnection> retiring = new ArrayList<>();
     private volatile boolean closed;
 
     private RpcClient(Builder config) {
@@ -88,9 +89,35 @@ public final class RpcClient implements AutoCloseable {
             if (c != null && c.isActive() && !c.isDraining()) {
                 return c;
             }
+            if (c != null && c.isActive()) {
+                retiring.add(c); // draining: finishes its calls, then is closed
+            }
+            closeIdleRetired();
             ClientConnection fresh = endpoint.connect(config.host, config.port, config.migrationModes);
             connection = fresh;
             return fresh;
+        }
+    }
+
+    /** Closes connections that were replaced after GOAWAY once their last call has ended. */
+    private void closeIdleRetired() {
+        retiring.removeIf(old -> {
+            if (!old.isActive()) {
+                return true;
+            }
+            if (old.activeCalls() == 0) {
+                old.close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Connections replaced after GOAWAY that still had calls in flight (checked on each reconnect and close). */
+    public int retiringConnections() {
+        synchronized (connectLock) {
+            closeIdleRetired();
+            return retiring.size();
         }
     }
 
@@ -126,6 +153,8 @@ public final class RpcClient implements AutoCloseable {
             if (c != null) {
                 c.close();
             }
+            retiring.forEach(ClientConnection::close);
+            retiring.clear();
         }
         endpoint.close();
         if (ownedCallbackExecutor != null) {
