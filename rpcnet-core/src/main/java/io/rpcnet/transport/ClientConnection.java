@@ -74,6 +74,17 @@ public final class ClientConnection implements AutoCloseable {
                 settings.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
         this.timers = keepAlive == null ? List.of(reaper) : List.of(reaper, keepAlive);
         quic.closeFuture().addListener(f -> onConnectionClosed());
+        // the server's reason for closing (e.g. a TLS alert refusing our certificate) arrives before the close
+        quic.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof io.netty.handler.codec.quic.QuicConnectionCloseEvent close && close.isTlsError()
+                        && closeReason == null) {
+                    closeReason = QuicClientEndpoint.tlsRefusal(close);
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+        });
     }
 
     /** Opens the control stream and says HELLO; called once right after the handshake. */
@@ -238,6 +249,7 @@ public final class ClientConnection implements AutoCloseable {
                     Status status = FrameCodec.readStatus(frame.payload(), trailers);
                     if (frame.callId() == 0) {
                         failStream(stream, Status.of(status.code(), "server rejected the stream: " + status.message()));
+                        stream.reset(StreamContext.RESET_NO_ERROR); // never reuse a rejected lane
                     } else {
                         ClientCall call = calls.get(frame.callId());
                         if (call != null) {

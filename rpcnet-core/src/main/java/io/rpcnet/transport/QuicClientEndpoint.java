@@ -118,15 +118,54 @@ public final class QuicClientEndpoint implements AutoCloseable {
         return liveConnections.get();
     }
 
-    private static RpcException handshakeFailed(String host, int port, Throwable cause) {
+    /**
+     * The failure of a connection attempt as UNAVAILABLE, in words a user can act on: BoringSSL reports any
+     * certificate the trust manager rejects as a bare CERTIFICATE_VERIFY_FAILED, and a server that refuses the
+     * handshake only sends a TLS alert number.
+     */
+    private RpcException handshakeFailed(String host, int port, Throwable cause) {
         Throwable root = cause;
         while (root != null && root.getCause() != null && !(root instanceof SSLException)) {
             root = root.getCause();
         }
-        String reason = root == null ? "unknown reason" : root.getMessage();
         String kind = root instanceof SSLException ? "TLS handshake" : "connection";
+        String reason;
+        if (root == null) {
+            reason = "unknown reason";
+        } else if (root instanceof io.netty.handler.codec.quic.QuicClosedChannelException closed
+                && closed.event() != null && closed.event().isTlsError()) {
+            kind = "TLS handshake";
+            reason = tlsRefusal(closed.event());
+        } else {
+            reason = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+            if (root instanceof SSLException && reason.contains("CERTIFICATE_VERIFY_FAILED")) {
+                String name = tls.serverNameFor(host);
+                reason = "the server's certificate was not accepted: it is not issued by a certificate authority "
+                        + "this client trusts, or it is not valid for the server name '" + name + "'"
+                        + (name.equals(host) ? " (to verify another name, use ClientTls.withServerName)" : "")
+                        + " [" + reason + "]";
+            }
+        }
         return new RpcException(Status.of(StatusCode.UNAVAILABLE,
                 kind + " with " + host + ":" + port + " failed: " + reason), cause);
+    }
+
+    /**
+     * What a server's TLS alert (a QUIC CONNECTION_CLOSE with a crypto error) means for the client; also fits a
+     * refusal that arrives after the client's side of the handshake completed (TLS 1.3 mutual TLS).
+     */
+    static String tlsRefusal(io.netty.handler.codec.quic.QuicConnectionCloseEvent close) {
+        int alert = io.netty.handler.codec.quic.QuicConnectionCloseEvent.extractTlsError(close.error());
+        String meaning = switch (alert) {
+            case 40 -> "handshake_failure: no TLS parameters acceptable to both sides";
+            case 42, 43, 44, 45, 46 -> "the server rejected this client's certificate";
+            case 48 -> "unknown_ca: the server does not trust the issuer of this client's certificate";
+            case 116 -> "certificate_required: the server requires a client certificate (mutual TLS); "
+                    + "configure one with ClientTls.withIdentity(...)";
+            case 120 -> "no_application_protocol: the server does not speak " + QuicServerEndpoint.ALPN;
+            default -> "see RFC 8446 section 6";
+        };
+        return "the server refused the handshake with TLS alert " + alert + " (" + meaning + ")";
     }
 
     private static void closeQuietly(Channel channel) {
@@ -140,9 +179,13 @@ public final class QuicClientEndpoint implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Remembers why a handshake failed (the connect future often only says "closed"). */
+    /**
+     * Remembers why a handshake failed (the connect future often only says "closed"); a server refusing the
+     * handshake is reported by its TLS alert, which arrives before the connect future fails.
+     */
     private static final class HandshakeFailure extends ChannelInboundHandlerAdapter {
         volatile Throwable cause;
+        private boolean handshakeDone;
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -153,6 +196,18 @@ public final class QuicClientEndpoint implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && done.isSuccess()) {
+                handshakeDone = true;
+            }
+            if (evt instanceof io.netty.handler.codec.quic.QuicConnectionCloseEvent close && close.isTlsError()
+                    && !handshakeDone) {
+                if (this.cause == null) {
+                    this.cause = new javax.net.ssl.SSLHandshakeException(tlsRefusal(close));
+                }
+                // the server refused the handshake: close now rather than after quiche's draining period
+                // (3 PTOs, about 4 s before any RTT sample), which is when the connect future would fail
+                ctx.close();
+            }
             ctx.fireUserEventTriggered(evt);
         }
     }
