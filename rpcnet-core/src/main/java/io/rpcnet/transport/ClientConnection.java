@@ -52,13 +52,15 @@ public final class ClientConnection implements AutoCloseable {
     private final AtomicInteger openStreams = new AtomicInteger();
     private final List<ScheduledFuture<?>> timers;
     private final Runnable onClosed;
+    private final java.util.function.Supplier<String> peerRefusal;
     private volatile GoAway goAway;
     private volatile Hello peerHello;
     private volatile String closeReason;
     private volatile StreamContext control;
 
     ClientConnection(QuicChannel quic, Channel datagram, InetSocketAddress remote, TransportSettings settings,
-                     Runnable onClosed) {
+                     Runnable onClosed, java.util.function.Supplier<String> peerRefusal) {
+        this.peerRefusal = peerRefusal;
         this.quic = quic;
         this.datagram = datagram;
         this.remote = remote;
@@ -74,17 +76,6 @@ public final class ClientConnection implements AutoCloseable {
                 settings.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
         this.timers = keepAlive == null ? List.of(reaper) : List.of(reaper, keepAlive);
         quic.closeFuture().addListener(f -> onConnectionClosed());
-        // the server's reason for closing (e.g. a TLS alert refusing our certificate) arrives before the close
-        quic.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof io.netty.handler.codec.quic.QuicConnectionCloseEvent close && close.isTlsError()
-                        && closeReason == null) {
-                    closeReason = QuicClientEndpoint.tlsRefusal(close);
-                }
-                ctx.fireUserEventTriggered(evt);
-            }
-        });
     }
 
     /** Opens the control stream and says HELLO; called once right after the handshake. */
@@ -345,7 +336,8 @@ public final class ClientConnection implements AutoCloseable {
 
     private void onConnectionClosed() {
         if (closeReason == null) {
-            closeReason = quic.isTimedOut() ? "idle timeout" : "connection closed";
+            String refusal = peerRefusal.get();
+            closeReason = refusal != null ? refusal : quic.isTimedOut() ? "idle timeout" : "connection closed";
         }
         timers.forEach(t -> t.cancel(false));
         Status status = Status.of(StatusCode.UNAVAILABLE, "connection to " + remote + " lost: " + closeReason);

@@ -98,7 +98,7 @@ public final class QuicClientEndpoint implements AutoCloseable {
             Channel dgram = datagram;
             liveConnections.incrementAndGet();
             ClientConnection connection = new ClientConnection(quic, dgram, remote, settings,
-                    liveConnections::decrementAndGet);
+                    liveConnections::decrementAndGet, () -> failure.peerRefusal);
             connection.start(migrationModes);
             return connection;
         } catch (InterruptedException e) {
@@ -185,6 +185,8 @@ public final class QuicClientEndpoint implements AutoCloseable {
      */
     private static final class HandshakeFailure extends ChannelInboundHandlerAdapter {
         volatile Throwable cause;
+        /** The server's TLS alert when it closed the connection, during or after the handshake. */
+        volatile String peerRefusal;
         private boolean handshakeDone;
 
         @Override
@@ -198,6 +200,9 @@ public final class QuicClientEndpoint implements AutoCloseable {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && done.isSuccess()) {
                 handshakeDone = true;
+            }
+            if (evt instanceof io.netty.handler.codec.quic.QuicConnectionCloseEvent close && close.isTlsError()) {
+                peerRefusal = tlsRefusal(close); // TLS 1.3 mutual TLS: refused after our side completed
             }
             if (evt instanceof io.netty.handler.codec.quic.QuicConnectionCloseEvent close && close.isTlsError()
                     && !handshakeDone) {
