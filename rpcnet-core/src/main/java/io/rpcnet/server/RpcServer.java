@@ -100,6 +100,16 @@ public final class RpcServer implements AutoCloseable {
         return e.localAddress();
     }
 
+    /** The transport limits and timers this server runs with. */
+    public TransportSettings settings() {
+        return config.settings;
+    }
+
+    /** How long {@link #close()} lets in-flight calls finish after GOAWAY. */
+    public Duration shutdownGracePeriod() {
+        return config.shutdownGracePeriod;
+    }
+
     public Map<String, ServiceDescriptor> services() {
         return services;
     }

@@ -102,6 +102,68 @@ class RpcAutoConfigurationTest {
     }
 
     @Test
+    void everyServerPropertyReachesTheServer() {
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS).withPropertyValues(
+                "rpcnet.server.max-message-size=2MB", "rpcnet.server.max-concurrent-calls=17",
+                "rpcnet.server.idle-timeout=45s", "rpcnet.server.keep-alive=7s",
+                "rpcnet.server.shutdown.grace-period=3s").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    io.rpcnet.server.RpcServer server = context.getBean(RpcServerLifecycle.class).server();
+                    assertThat(server.localAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+                    assertThat(server.settings().maxMessageSize()).isEqualTo(2 * 1024 * 1024);
+                    assertThat(server.settings().maxConcurrentCalls()).isEqualTo(17);
+                    assertThat(server.settings().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
+                    assertThat(server.settings().keepAliveInterval()).isEqualTo(java.time.Duration.ofSeconds(7));
+                    assertThat(server.shutdownGracePeriod()).isEqualTo(java.time.Duration.ofSeconds(3));
+                });
+    }
+
+    @Test
+    void targetDeadlinesOverrideTheClientDefault() {
+        runner.withPropertyValues("rpcnet.client.default-deadline=4s",
+                "rpcnet.client.targets.fast.address=localhost:1", "rpcnet.client.targets.fast.default-deadline=250ms",
+                "rpcnet.client.targets.plain.address=localhost:2").run(context -> {
+                    RpcClients clients = context.getBean(RpcClients.class);
+                    assertThat(clients.deadline("fast")).isEqualTo(java.time.Duration.ofMillis(250));
+                    assertThat(clients.deadline("plain")).isEqualTo(java.time.Duration.ofSeconds(4));
+                });
+    }
+
+    @Test
+    void callsAreObservedWhenAnObservationRegistryIsPresent() {
+        java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new io.micrometer.observation.ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStop(io.micrometer.observation.Observation.Context context) {
+                observed.add(context.getName() + " " + context.getLowCardinalityKeyValue("rpc.status").getValue());
+            }
+        });
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, RpcCodecAutoConfiguration.class,
+                        RpcTlsAutoConfiguration.class, RpcServerAutoConfiguration.class,
+                        RpcClientAutoConfiguration.class,
+                        io.rpcnet.boot.autoconfigure.metrics.RpcObservationAutoConfiguration.class))
+                .withBean(io.micrometer.observation.ObservationRegistry.class, () -> registry)
+                .withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS)
+                .withPropertyValues("spring.ssl.bundle.pem.cli.truststore.certificate=classpath:tls/ca.pem",
+                        "rpcnet.client.ssl.bundle=cli",
+                        "rpcnet.client.targets.self.address=localhost:${local.rpcnet.server.port}")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Echo echo = context.getBean(RpcClients.class).client("self").proxy(Echo.class);
+                    assertThat(echo.echo("hi")).isEqualTo("hi");
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                            assertThat(observed).contains("rpcnet.server.call OK", "rpcnet.client.call OK"));
+                });
+    }
+
+    @Test
     void serverCanBeSwitchedOff() {
         runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("rpcnet.server.enabled=false")
                 .run(context -> {
