@@ -83,7 +83,7 @@ public final class RpcClient implements AutoCloseable {
         }
         synchronized (connectLock) {
             if (closed) {
-                throw new RpcException(StatusCode.UNAVAILABLE, "client is closed");
+                throw new RpcException(io.rpcnet.protocol.Status.notProcessed(StatusCode.UNAVAILABLE, "client is closed"));
             }
             c = connection;
             if (c != null && c.isActive() && !c.isDraining()) {

@@ -25,6 +25,11 @@ public class RpcException extends RuntimeException {
         return status;
     }
 
+    /** True when the call certainly did not run on the server (see {@link Status#wasNotProcessed()}). */
+    public boolean wasNotProcessed() {
+        return status.wasNotProcessed();
+    }
+
     public StatusCode code() {
         return status.code();
     }

@@ -11,6 +11,12 @@ public record Status(StatusCode code, String message, byte[] details) {
 
     public static final Status OK = new Status(StatusCode.OK, "", new byte[0]);
 
+    /**
+     * Details marking a failure that happened before the server started the call (refused while draining or
+     * over its limit, or never sent at all): the call may be retried elsewhere even if it is not idempotent.
+     */
+    private static final byte[] NOT_PROCESSED = "rpcnet:not-processed".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     public Status {
         Objects.requireNonNull(code, "code");
         message = message == null ? "" : message;
@@ -42,6 +48,16 @@ public record Status(StatusCode code, String message, byte[] details) {
         }
         String message = t.getMessage();
         return of(StatusCode.INTERNAL, t.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+    }
+
+    /** A failure that the server never processed (see {@link #wasNotProcessed()}). */
+    public static Status notProcessed(StatusCode code, String message) {
+        return new Status(code, message, NOT_PROCESSED.clone());
+    }
+
+    /** True when the call certainly did not run on the server, so retrying it elsewhere is safe. */
+    public boolean wasNotProcessed() {
+        return Arrays.equals(details, NOT_PROCESSED);
     }
 
     public boolean isOk() {

@@ -123,11 +123,12 @@ public final class ClientConnection implements AutoCloseable {
     public ClientTransportCall startCall(CallHeader header, boolean dedicated, PayloadWriter firstMessage,
                                          boolean endAfterFirst, ClientCallListener listener) {
         if (!isActive()) {
-            throw new RpcException(StatusCode.UNAVAILABLE, "connection to " + remote + " is closed"
-                    + (closeReason == null ? "" : ": " + closeReason));
+            throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "connection to " + remote
+                    + " is closed" + (closeReason == null ? "" : ": " + closeReason)));
         }
         if (goAway != null) {
-            throw new RpcException(StatusCode.UNAVAILABLE, "server " + remote + " is going away; the call was not sent");
+            throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
+                    "server " + remote + " is going away; the call was not sent"));
         }
         long id = nextCallId.getAndIncrement();
         ClientLane lane = dedicated ? null : acquireLane();
@@ -180,15 +181,15 @@ public final class ClientConnection implements AutoCloseable {
                 fresh.stream.reset(StreamContext.RESET_NO_ERROR);
             }
         }
-        throw new RpcException(StatusCode.UNAVAILABLE, "no usable lane on connection to " + remote);
+        throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "no usable lane on connection to " + remote));
     }
 
     private StreamContext openStreamOrFail() {
         try {
             return openStream();
         } catch (Exception e) {
-            throw new RpcException(Status.of(StatusCode.UNAVAILABLE, "cannot open a stream to " + remote + ": " + e),
-                    e);
+            throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "cannot open a stream to " + remote
+                    + ": " + e), e);
         }
     }
 

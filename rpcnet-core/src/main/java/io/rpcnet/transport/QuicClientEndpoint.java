@@ -58,7 +58,7 @@ public final class QuicClientEndpoint implements AutoCloseable {
         try {
             remote = new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (java.net.UnknownHostException e) {
-            throw new RpcException(StatusCode.UNAVAILABLE, "unknown host " + host);
+            throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "unknown host " + host));
         }
         String serverName = tls.serverNameFor(host);
         ChannelHandler codec = new QuicClientCodecBuilder()
@@ -88,8 +88,8 @@ public final class QuicClientEndpoint implements AutoCloseable {
                     .connect();
             if (!future.await(settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 future.cancel(false);
-                throw new RpcException(StatusCode.UNAVAILABLE, "QUIC handshake with " + host + ":" + port
-                        + " timed out after " + settings.handshakeTimeout().toMillis() + " ms");
+                throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "QUIC handshake with " + host
+                        + ":" + port + " timed out after " + settings.handshakeTimeout().toMillis() + " ms"));
             }
             if (!future.isSuccess()) {
                 throw handshakeFailed(host, port, failure.cause != null ? failure.cause : future.cause());
@@ -146,7 +146,7 @@ public final class QuicClientEndpoint implements AutoCloseable {
                         + " [" + reason + "]";
             }
         }
-        return new RpcException(Status.of(StatusCode.UNAVAILABLE,
+        return new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
                 kind + " with " + host + ":" + port + " failed: " + reason), cause);
     }
 

@@ -160,12 +160,12 @@ final class ServerConnection {
         endpoint.callStarted();
         highestCallId = Math.max(highestCallId, id);
         if (goAway != null && id > goAway.lastCallId()) {
-            call.sendStatus(Status.of(StatusCode.UNAVAILABLE,
+            call.sendStatus(Status.notProcessed(StatusCode.UNAVAILABLE,
                     "server is shutting down (GOAWAY); the call was not processed"), null);
             return;
         }
         if (calls.size() > maxConcurrentCalls) {
-            call.sendStatus(Status.of(StatusCode.RESOURCE_EXHAUSTED, "too many concurrent calls on this connection"
+            call.sendStatus(Status.notProcessed(StatusCode.RESOURCE_EXHAUSTED, "too many concurrent calls on this connection"
                     + " (limit " + maxConcurrentCalls + "); the call was not processed"), null);
             return;
         }
