@@ -415,8 +415,9 @@ class BadInputTest {
         lane.write(concat(call(fifth, 0, "EchoService/slow"), message(fifth, END, "1")));
         CallResult refused = lane.awaitCall(fifth);
         assertThat(refused.messages()).isEmpty();
-        assertThat(refused.status()).isEqualTo(Status.of(StatusCode.RESOURCE_EXHAUSTED,
+        assertThat(refused.status()).isEqualTo(Status.notProcessed(StatusCode.RESOURCE_EXHAUSTED,
                 "too many concurrent calls on this connection (limit 4); the call was not processed"));
+        assertThat(refused.status().wasNotProcessed()).isTrue();
 
         for (long id : running) {
             lane.write(message(id, END, "20"));
