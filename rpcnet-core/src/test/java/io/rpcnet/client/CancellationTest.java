@@ -7,6 +7,7 @@ import io.rpcnet.service.RpcName;
 import io.rpcnet.service.StreamObserver;
 import io.rpcnet.testing.EchoService;
 import io.rpcnet.testing.EchoService.Message;
+import io.rpcnet.testing.MessageCollector;
 import io.rpcnet.testing.RpcFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,7 +96,7 @@ class CancellationTest {
 
     @Test
     void bidiCallCancelledThroughTheRequestObserverReachesTheServer() throws Exception {
-        Collector responses = new Collector();
+        MessageCollector responses = new MessageCollector();
         StreamObserver<Message> requests = echo.chat(responses);
         requests.onNext(new Message("first", 1));
         await().atMost(Duration.ofSeconds(5)).until(() -> !responses.values.isEmpty());
@@ -130,31 +131,11 @@ class CancellationTest {
     private void assertStillUsable() {
         await().atMost(Duration.ofSeconds(5)).until(() -> rpc.server.activeCalls() == 0);
         assertThat(echo.echo(new Message("after", 7))).isEqualTo(new Message("after", 7));
-        Collector counted = new Collector();
+        MessageCollector counted = new MessageCollector();
         echo.count(new Message("n", 3), counted);
         assertThat(counted.done).succeedsWithin(Duration.ofSeconds(5)).isNull();
         assertThat(counted.values).extracting(Message::number).containsExactly(1, 2, 3);
         await().atMost(Duration.ofSeconds(5)).until(() -> rpc.server.activeCalls() == 0);
     }
 
-    /** Records messages and the terminal signal (null error = completed). */
-    static final class Collector implements StreamObserver<Message> {
-        final List<Message> values = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Throwable> done = new CompletableFuture<>();
-
-        @Override
-        public void onNext(Message value) {
-            values.add(value);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.complete(error);
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(null);
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.rpcnet.client;
 import io.rpcnet.service.StreamObserver;
 import io.rpcnet.testing.EchoService;
 import io.rpcnet.testing.EchoService.Message;
+import io.rpcnet.testing.MessageCollector;
 import io.rpcnet.testing.RpcFixture;
 import io.rpcnet.transport.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -143,9 +144,9 @@ class ConcurrencyTest {
 
         int calls = 200;
         int count = 50;
-        List<Collector> collectors = new ArrayList<>(calls);
+        List<MessageCollector> collectors = new ArrayList<>(calls);
         for (int c = 0; c < calls; c++) {
-            Collector collector = new Collector();
+            MessageCollector collector = new MessageCollector();
             collectors.add(collector);
             echo.count(new Message("c" + c, count), collector);
         }
@@ -153,7 +154,7 @@ class ConcurrencyTest {
                 .orTimeout(15, TimeUnit.SECONDS).join();
         List<Integer> expected = IntStream.rangeClosed(1, count).boxed().toList();
         for (int c = 0; c < calls; c++) {
-            Collector collector = collectors.get(c);
+            MessageCollector collector = collectors.get(c);
             assertThat(collector.done.join()).as("call %d ended with", c).isNull();
             assertThat(collector.values).extracting(Message::number).isEqualTo(expected);
             String text = "c" + c;
@@ -172,13 +173,13 @@ class ConcurrencyTest {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             ConcurrentHashMap<Integer, Message> unary = new ConcurrentHashMap<>();
-            List<Collector> streams = new CopyOnWriteArrayList<>();
+            List<MessageCollector> streams = new CopyOnWriteArrayList<>();
             List<Future<?>> tasks = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 int n = i;
                 tasks.add(pool.submit(() -> {
                     if (n % 4 == 0) {
-                        Collector collector = new Collector();
+                        MessageCollector collector = new MessageCollector();
                         streams.add(collector);
                         echo.count(new Message("x" + n, 20), collector);
                     } else {
@@ -192,7 +193,7 @@ class ConcurrencyTest {
             assertThat(unary).hasSize(300);
             unary.forEach((n, m) -> assertThat(m).isEqualTo(new Message("u", n)));
             assertThat(streams).hasSize(100);
-            for (Collector collector : streams) {
+            for (MessageCollector collector : streams) {
                 assertThat(collector.done).succeedsWithin(Duration.ofSeconds(10)).isNull();
                 assertThat(collector.values).hasSize(20);
             }
@@ -203,24 +204,4 @@ class ConcurrencyTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> rpc.server.openStreams() == 1);
     }
 
-    /** Records messages and the terminal signal (null error = completed). */
-    static final class Collector implements StreamObserver<Message> {
-        final List<Message> values = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Throwable> done = new CompletableFuture<>();
-
-        @Override
-        public void onNext(Message value) {
-            values.add(value);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.complete(error);
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(null);
-        }
-    }
 }

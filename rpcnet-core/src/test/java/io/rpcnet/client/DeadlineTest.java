@@ -10,6 +10,7 @@ import io.rpcnet.service.StreamObserver;
 import io.rpcnet.testing.ContextProbe;
 import io.rpcnet.testing.EchoService;
 import io.rpcnet.testing.EchoService.Message;
+import io.rpcnet.testing.MessageCollector;
 import io.rpcnet.testing.RpcFixture;
 import io.rpcnet.testing.TestTls;
 import io.rpcnet.transport.ClientCallListener;
@@ -100,11 +101,11 @@ class DeadlineTest {
 
     @Test
     void serverStreamingCallEndsWithDeadlineExceeded() throws Exception {
-        Collector warmUp = new Collector();
+        MessageCollector warmUp = new MessageCollector();
         rpc.echo().count(new Message("w", 1), warmUp);
         assertThat(warmUp.done.get(5, TimeUnit.SECONDS)).isNull();
 
-        Collector collector = new Collector();
+        MessageCollector collector = new MessageCollector();
         EchoService streamWithDeadline = rpc.client.proxy(EchoService.class,
                 CallOptions.DEFAULT.withTimeout(Duration.ofMillis(500)));
         long started = System.nanoTime();
@@ -184,24 +185,4 @@ class DeadlineTest {
         }
     }
 
-    /** Records messages and the terminal signal (null error = completed). */
-    static final class Collector implements StreamObserver<Message> {
-        final List<Message> values = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Throwable> done = new CompletableFuture<>();
-
-        @Override
-        public void onNext(Message value) {
-            values.add(value);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.complete(error);
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(null);
-        }
-    }
 }

@@ -5,6 +5,7 @@ import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.service.StreamObserver;
 import io.rpcnet.testing.EchoService;
 import io.rpcnet.testing.EchoService.Message;
+import io.rpcnet.testing.MessageCollector;
 import io.rpcnet.testing.RpcFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,7 @@ class StreamingCallTest {
 
     @Test
     void serverStreamingDeliversEveryMessageInOrder() throws Exception {
-        Collector collector = new Collector();
+        MessageCollector collector = new MessageCollector();
         echo.count(new Message("n", 500), collector);
         assertThat(collector.done.get(10, TimeUnit.SECONDS)).isNull();
         assertThat(collector.values).hasSize(500);
@@ -57,7 +58,7 @@ class StreamingCallTest {
 
     @Test
     void bidiStreamingAnswersEachRequest() throws Exception {
-        Collector collector = new Collector();
+        MessageCollector collector = new MessageCollector();
         StreamObserver<Message> requests = echo.chat(collector);
         for (int i = 0; i < 100; i++) {
             requests.onNext(new Message("m" + i, i));
@@ -71,7 +72,7 @@ class StreamingCallTest {
     @Test
     void slowConsumerPushesBackOnTheServerInsteadOfBuffering() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Collector collector = new Collector() {
+        MessageCollector collector = new MessageCollector() {
             @Override
             public void onNext(Message value) {
                 super.onNext(value);
@@ -101,7 +102,7 @@ class StreamingCallTest {
     void cancellingAServerStreamReachesTheHandler() throws Exception {
         AtomicReference<ClientCallHandle> handle = new AtomicReference<>();
         CountDownLatch gotSome = new CountDownLatch(1);
-        Collector collector = new Collector() {
+        MessageCollector collector = new MessageCollector() {
             @Override
             public void beforeStart(ClientCallHandle call) {
                 handle.set(call);
@@ -124,28 +125,4 @@ class StreamingCallTest {
         assertThat(echo.ping()).isEqualTo("pong");
     }
 
-    /** Records messages and the terminal signal (null error = completed). */
-    static class Collector implements ClientResponseObserver<Message> {
-        final List<Message> values = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        final CompletableFuture<Throwable> done = new CompletableFuture<>();
-
-        @Override
-        public void beforeStart(ClientCallHandle call) {
-        }
-
-        @Override
-        public void onNext(Message value) {
-            values.add(value);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.complete(error);
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(null);
-        }
-    }
 }
