@@ -164,6 +164,17 @@ class RpcAutoConfigurationTest {
     }
 
     @Test
+    void servesServiceDefinitionBeansToo() {
+        runner.withPropertyValues(TLS).withBean("echoDefinition",
+                io.rpcnet.boot.autoconfigure.server.RpcServiceDefinition.class,
+                () -> new io.rpcnet.boot.autoconfigure.server.RpcServiceDefinition<>(Echo.class, text -> text + "!"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(RpcServerLifecycle.class).server().services()).containsKey("Echo");
+                });
+    }
+
+    @Test
     void serverCanBeSwitchedOff() {
         runner.withUserConfiguration(ServiceConfig.class).withPropertyValues("rpcnet.server.enabled=false")
                 .run(context -> {

@@ -136,6 +136,12 @@ public class RpcServerLifecycle implements SmartLifecycle {
                 }
             }
         }
+        for (RpcServiceDefinition<?> definition : context.getBeanProvider(RpcServiceDefinition.class).orderedStream()
+                .map(d -> (RpcServiceDefinition<?>) d).toList()) {
+            if (services.putIfAbsent(definition.serviceInterface(), definition.implementation()) != null) {
+                throw new IllegalStateException("two services implement " + definition.serviceInterface().getName());
+            }
+        }
         return services;
     }
 
