@@ -1,0 +1,614 @@
+package io.rpcnet.cluster.client;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.rpcnet.client.CallOptions;
+import io.rpcnet.client.RpcClient;
+import io.rpcnet.cluster.ClusterEvent;
+import io.rpcnet.cluster.MemberId;
+import io.rpcnet.cluster.Subscription;
+import io.rpcnet.cluster.TagFilter;
+import io.rpcnet.cluster.registry.WorkerRegistry;
+import io.rpcnet.codec.JacksonCodec;
+import io.rpcnet.codec.RpcCodec;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.Status;
+import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.service.MethodDescriptor;
+import io.rpcnet.service.MethodType;
+import io.rpcnet.service.ServiceDescriptor;
+import io.rpcnet.transport.ClientTls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * Calls services on the workers of a {@link WorkerRegistry}: each call picks a worker with the registry's
+ * load-balancing strategy among the ALIVE workers matching a {@link TagFilter}, and goes over that worker's own
+ * {@link RpcClient} (one per worker, created on first use, its QUIC connection reused by every call).
+ *
+ * <pre>{@code
+ * ClusterClient cluster = ClusterClient.builder(registry)
+ *         .tls(ClientTls.trusting(caPem))
+ *         .defaultFilter(TagFilter.parse("role=worker"))
+ *         .defaultTimeout(Duration.ofSeconds(5))
+ *         .build();
+ * Compute compute = cluster.proxy(Compute.class);                       // default filter
+ * Compute inEu = cluster.proxy(Compute.class, TagFilter.parse("role=worker,zone=eu"));
+ * Object r = cluster.call("Compute/run", job, TagFilter.parse("zone=eu")); // needs .service(Compute.class)
+ * }</pre>
+ *
+ * <h2>Each unary call</h2>
+ * <ol>
+ *   <li>takes a permit of the client's {@link #bulkhead() bulkhead} (full: RESOURCE_EXHAUSTED at once, marked
+ *       not-processed);</li>
+ *   <li>selects a worker: {@link WorkerRegistry#select} first, skipping a worker whose {@link #circuitBreaker
+ *       circuit breaker} refuses (OPEN, or HALF_OPEN with its probes taken) or that this call already tried, in
+ *       which case the same strategy chooses among the remaining workers. None: UNAVAILABLE (not processed)
+ *       naming the filter;</li>
+ *   <li>counts the call on the worker with {@code registry.loadTracker(id).acquireCall()} until it ends, so
+ *       LEAST_CONNECTIONS and POWER_OF_TWO_CHOICES see this client's calls at once;</li>
+ *   <li>calls the worker and reports the outcome to its breaker (only UNAVAILABLE and DEADLINE_EXCEEDED count as
+ *       failures, see {@link ClusterResilience});</li>
+ *   <li>on failure, retries on another worker with exponential backoff if {@link ClusterResilience#isRetryable}
+ *       allows it: the call certainly never ran ({@link RpcException#wasNotProcessed()}: connection failures
+ *       before sending, GOAWAY and limit refusals) for any method, or the method is
+ *       {@link io.rpcnet.service.Idempotent @Idempotent} and failed with UNAVAILABLE or DEADLINE_EXCEEDED. A
+ *       non-idempotent call that may have run is never retried. The deadline of {@link CallOptions#timeout()}
+ *       covers the whole call, retries included.</li>
+ * </ol>
+ * Methods declared {@code CompletableFuture<R>} (or called through {@link #callAsync}) are asynchronous: the
+ * returned future completes on the worker client's callback thread or this client's executor; cancelling it
+ * cancels the attempt in flight.
+ *
+ * <h2>Streaming calls</h2>
+ * Server-, client- and bidirectional streaming methods of a {@link #proxy} go to one selected worker with no
+ * retry (messages already exchanged cannot be replayed safely); the lease, breaker permission and bulkhead
+ * permit are held until the stream ends and its outcome is reported to the breaker.
+ *
+ * <h2>Worker clients</h2>
+ * Created by the {@link WorkerClientFactory} (default: {@link WorkerClientFactory#defaults} with {@link
+ * Builder#tls}); when the registry reports a worker FAILED or LEFT (or its address changes) its client receives
+ * no new calls and is closed once its calls in flight end. RECOVERED or re-JOINED workers start with a reset
+ * breaker. {@link #close()} closes every worker client.
+ *
+ * <p>Thread-safe; share one per registry.
+ */
+public final class ClusterClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterClient.class);
+
+    private final String name;
+    private final WorkerRegistry registry;
+    private final RpcCodec codec;
+    private final TagFilter defaultFilter;
+    private final CallOptions defaultOptions;
+    private final Set<StatusCode> idempotentRetryCodes;
+    private final WorkerBreakers breakers;
+    private final WorkerSelector selector;
+    private final WorkerChannels channels;
+    private final Retry retry;
+    private final Bulkhead bulkhead;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final Subscription subscription;
+    private final Map<Class<?>, ServiceDescriptor> services = new ConcurrentHashMap<>();
+    private final Map<String, MethodDescriptor> methods = new ConcurrentHashMap<>();
+    private final Map<Method, Boolean> idempotent = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private ClusterClient(Builder b) {
+        this.name = b.name;
+        this.registry = b.registry;
+        this.codec = b.codec;
+        this.defaultFilter = b.defaultFilter;
+        this.defaultOptions = b.defaultOptions;
+        this.idempotentRetryCodes = Set.copyOf(b.idempotentRetryCodes);
+        CircuitBreakerRegistry cbRegistry = b.circuitBreakerRegistry != null ? b.circuitBreakerRegistry
+                : CircuitBreakerRegistry.of(b.circuitBreakerConfig);
+        this.breakers = new WorkerBreakers(cbRegistry, b.circuitBreakerConfig, name + "-worker-");
+        this.selector = new WorkerSelector(registry, breakers);
+        this.retry = Retry.of(name, RetryConfig.from(b.retryConfig)
+                .retryOnException(UnaryCall.RetryableFailure.class::isInstance)
+                .build());
+        this.bulkhead = Bulkhead.of(name, b.bulkheadConfig);
+        if (b.executor != null) {
+            this.executor = b.executor;
+            this.ownedExecutor = null;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            this.ownedExecutor = Executors.newCachedThreadPool(r -> daemon(r, name + "-" + n.incrementAndGet()));
+            this.executor = ownedExecutor;
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-retry"));
+        WorkerClientFactory factory = b.clientFactory != null ? b.clientFactory
+                : WorkerClientFactory.defaults(b.tls, b.codec, b.clientCustomizer);
+        this.channels = new WorkerChannels(factory, defaultOptions, executor);
+        for (Class<?> service : b.services) {
+            register(service);
+        }
+        this.subscription = registry.subscribe(this::onClusterEvent);
+    }
+
+    private static Thread daemon(Runnable r, String threadName) {
+        Thread t = new Thread(r, threadName);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** A builder over {@code registry}, whose strategy ({@code RegistryConfig.balancer}) chooses the workers. */
+    public static Builder builder(WorkerRegistry registry) {
+        return new Builder(registry);
+    }
+
+    // ---- proxies ------------------------------------------------------------------------------------
+
+    /** A proxy of {@code serviceInterface} routing calls with the default filter and options. */
+    public <T> T proxy(Class<T> serviceInterface) {
+        return proxy(serviceInterface, defaultFilter, defaultOptions);
+    }
+
+    /** A proxy of {@code serviceInterface} routing calls to workers matching {@code filter}. */
+    public <T> T proxy(Class<T> serviceInterface, TagFilter filter) {
+        return proxy(serviceInterface, filter, defaultOptions);
+    }
+
+    /** A proxy routing calls to workers matching {@code filter}, each call with {@code options}. */
+    public <T> T proxy(Class<T> serviceInterface, TagFilter filter, CallOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        ServiceDescriptor service = register(serviceInterface);
+        return serviceInterface.cast(Proxy.newProxyInstance(serviceInterface.getClassLoader(),
+                new Class<?>[]{serviceInterface}, new ClusterProxyHandler(this, service, filter, options)));
+    }
+
+    /**
+     * Makes the methods of {@code serviceInterface} callable by name ({@link #call(String, Object)}); proxies
+     * register their interface themselves. Returns its descriptor.
+     */
+    public ServiceDescriptor register(Class<?> serviceInterface) {
+        ServiceDescriptor known = services.get(serviceInterface);
+        if (known != null) {
+            return known;
+        }
+        ServiceDescriptor descriptor = services.computeIfAbsent(serviceInterface,
+                type -> ServiceDescriptor.of(type, codec));
+        for (MethodDescriptor m : descriptor.methods()) {
+            methods.putIfAbsent(m.fullName(), m);
+        }
+        return descriptor;
+    }
+
+    /**
+     * The descriptor of {@code fullName} ({@code Service/method}) from a registered interface.
+     *
+     * @throws IllegalArgumentException if no registered interface declares it
+     */
+    public MethodDescriptor method(String fullName) {
+        MethodDescriptor m = methods.get(fullName);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown RPC method " + fullName + ": register its interface with "
+                    + "ClusterClient.Builder.service(...) or register(...) (known: " + new java.util.TreeSet<>(methods.keySet()) + ")");
+        }
+        return m;
+    }
+
+    // ---- unary calls by name or descriptor ----------------------------------------------------------
+
+    /** A unary call of {@code fullMethod} with the default filter and options; blocks for the result. */
+    public Object call(String fullMethod, Object request) {
+        return call(method(fullMethod), request, defaultFilter, defaultOptions);
+    }
+
+    /** A unary call of {@code fullMethod} on a worker matching {@code filter}; blocks for the result. */
+    public Object call(String fullMethod, Object request, TagFilter filter) {
+        return call(method(fullMethod), request, filter, defaultOptions);
+    }
+
+    public Object call(MethodDescriptor method, Object request, TagFilter filter) {
+        return call(method, request, filter, defaultOptions);
+    }
+
+    /**
+     * A unary call on a worker matching {@code filter}, with retries as described in the class comment; blocks
+     * for the result (also for methods declared {@code CompletableFuture<R>}).
+     *
+     * @param request ignored for methods without a parameter
+     * @throws RpcException the call's failure (UNAVAILABLE naming the filter when no worker is available,
+     *                      RESOURCE_EXHAUSTED when the bulkhead is full)
+     */
+    public Object call(MethodDescriptor method, Object request, TagFilter filter, CallOptions options) {
+        return invokeBlocking(requireUnary(method), unaryArgs(method, request), filter, options);
+    }
+
+    /** {@link #call(String, Object)} without blocking. */
+    public CompletableFuture<Object> callAsync(String fullMethod, Object request) {
+        return callAsync(method(fullMethod), request, defaultFilter, defaultOptions);
+    }
+
+    public CompletableFuture<Object> callAsync(String fullMethod, Object request, TagFilter filter) {
+        return callAsync(method(fullMethod), request, filter, defaultOptions);
+    }
+
+    public CompletableFuture<Object> callAsync(MethodDescriptor method, Object request, TagFilter filter) {
+        return callAsync(method, request, filter, defaultOptions);
+    }
+
+    /**
+     * A unary call without blocking the caller: methods declared {@code CompletableFuture<R>} start on the calling
+     * thread, blocking ones run on this client's executor. Failures complete the future exceptionally with the
+     * {@link RpcException}; cancelling the future cancels the call.
+     */
+    public CompletableFuture<Object> callAsync(MethodDescriptor method, Object request, TagFilter filter,
+                                              CallOptions options) {
+        return invokeAsync(requireUnary(method), unaryArgs(method, request), filter, options);
+    }
+
+    // ---- internals used by proxies and calls --------------------------------------------------------
+
+    Object invokeBlocking(MethodDescriptor method, Object[] args, TagFilter filter, CallOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        acquirePermit(method);
+        try {
+            return new UnaryCall(this, method, args, filter, options, isIdempotent(method)).runBlocking();
+        } finally {
+            bulkhead.onComplete();
+        }
+    }
+
+    CompletableFuture<Object> invokeAsync(MethodDescriptor method, Object[] args, TagFilter filter,
+                                          CallOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        try {
+            acquirePermit(method);
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Object> result;
+        try {
+            result = new UnaryCall(this, method, args, filter, options, isIdempotent(method)).runAsync();
+        } catch (RuntimeException | Error e) {
+            bulkhead.onComplete();
+            throw e;
+        }
+        result.whenComplete((value, error) -> bulkhead.onComplete());
+        return result;
+    }
+
+    /** A streaming call on one selected worker, no retry. */
+    Object stream(MethodDescriptor method, Object[] args, TagFilter filter, CallOptions options) {
+        acquirePermit(method);
+        Attempt attempt;
+        try {
+            WorkerSelector.Selected selected = selector.select(filter, Set.of(), method.fullName());
+            io.rpcnet.cluster.registry.LoadTracker.Lease lease;
+            try {
+                lease = registry.loadTracker(selected.member().id()).acquireCall();
+            } catch (IllegalArgumentException gone) {
+                selected.breaker().releasePermission();
+                throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "worker "
+                        + selected.member().id() + " left while " + method.fullName() + " was starting"));
+            }
+            attempt = new Attempt(selected.member(), selected.breaker(), lease, channels);
+        } catch (RuntimeException e) {
+            bulkhead.onComplete();
+            throw e;
+        }
+        return StreamingCall.run(attempt, method, args, options, bulkhead::onComplete);
+    }
+
+    private void acquirePermit(MethodDescriptor method) {
+        if (closed) {
+            throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "cluster client is closed"));
+        }
+        if (!bulkhead.tryAcquirePermission()) {
+            throw new RpcException(Status.notProcessed(StatusCode.RESOURCE_EXHAUSTED, "cluster client bulkhead '"
+                    + bulkhead.getName() + "' is full (" + bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
+                    + " concurrent calls); " + method.fullName() + " was not sent"));
+        }
+    }
+
+    private boolean isIdempotent(MethodDescriptor method) {
+        return idempotent.computeIfAbsent(method.method(), ClusterResilience::isIdempotent);
+    }
+
+    private static MethodDescriptor requireUnary(MethodDescriptor method) {
+        if (method.type() != MethodType.UNARY) {
+            throw new IllegalArgumentException(method.fullName() + " is a " + method.type()
+                    + " method: call it through proxy(...)");
+        }
+        return method;
+    }
+
+    private static Object[] unaryArgs(MethodDescriptor method, Object request) {
+        return method.hasRequest() ? new Object[]{request} : new Object[0];
+    }
+
+    private void onClusterEvent(ClusterEvent event) {
+        MemberId id = event.memberId();
+        if (id == null) {
+            return;
+        }
+        switch (event.type()) {
+            case FAILED -> channels.retire(id);
+            case LEFT -> {
+                channels.retire(id);
+                breakers.remove(id);
+            }
+            case RECOVERED, JOINED -> breakers.reset(id);
+            case TAGS_UPDATED -> {
+                WorkerChannel current = channels.current(id);
+                if (current != null && !current.address.equals(event.member().address())) {
+                    channels.retire(id);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    WorkerRegistry registry() {
+        return registry;
+    }
+
+    WorkerSelector selector() {
+        return selector;
+    }
+
+    WorkerChannels channels() {
+        return channels;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Set<StatusCode> idempotentRetryCodes() {
+        return idempotentRetryCodes;
+    }
+
+    // ---- observability ------------------------------------------------------------------------------
+
+    /** The registry calls are routed through. */
+    public WorkerRegistry workerRegistry() {
+        return registry;
+    }
+
+    public TagFilter defaultFilter() {
+        return defaultFilter;
+    }
+
+    public CallOptions defaultOptions() {
+        return defaultOptions;
+    }
+
+    /** The circuit breaker of a worker (created on first use), named {@code <name>-worker-<id>}. */
+    public CircuitBreaker circuitBreaker(MemberId worker) {
+        return breakers.of(worker);
+    }
+
+    /** Where the per-worker breakers live (bind it to Micrometer with resilience4j-micrometer). */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return breakers.registry();
+    }
+
+    /** The retry instance whose metrics count calls with and without retries. */
+    public Retry retry() {
+        return retry;
+    }
+
+    public Bulkhead bulkhead() {
+        return bulkhead;
+    }
+
+    /** Workers that currently have an open (not retired) client, in id order. */
+    public List<MemberId> connectedWorkers() {
+        return channels.connectedWorkers();
+    }
+
+    /** Stops routing (new calls fail with UNAVAILABLE) and closes every worker client. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        subscription.close();
+        channels.close();
+        scheduler.shutdownNow();
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            try {
+                if (!ownedExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    ownedExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ownedExecutor.shutdownNow();
+            }
+        }
+        log.debug("{} closed", this);
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterClient[" + name + ", " + registry.strategyName() + "]";
+    }
+
+    /** Configures a {@link ClusterClient}; TLS (or a client factory) is required. */
+    public static final class Builder {
+        private final WorkerRegistry registry;
+        private String name = "rpcnet-cluster";
+        private ClientTls tls;
+        private RpcCodec codec = new JacksonCodec();
+        private UnaryOperator<RpcClient.Builder> clientCustomizer = UnaryOperator.identity();
+        private WorkerClientFactory clientFactory;
+        private TagFilter defaultFilter = TagFilter.ANY;
+        private CallOptions defaultOptions = CallOptions.DEFAULT;
+        private CircuitBreakerConfig circuitBreakerConfig = ClusterResilience.defaultCircuitBreakerConfig();
+        private CircuitBreakerRegistry circuitBreakerRegistry;
+        private RetryConfig retryConfig = ClusterResilience.defaultRetryConfig();
+        private BulkheadConfig bulkheadConfig = ClusterResilience.defaultBulkheadConfig();
+        private Set<StatusCode> idempotentRetryCodes = ClusterResilience.DEFAULT_IDEMPOTENT_RETRY_CODES;
+        private final List<Class<?>> services = new ArrayList<>();
+        private Executor executor;
+
+        private Builder(WorkerRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /** Prefix of thread names and name of the retry and bulkhead instances (default {@code rpcnet-cluster}). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Trust (and optional client identity) for the default worker clients. */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Codec of the default worker clients and of the descriptors made here (default Jackson). */
+        public Builder codec(RpcCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /**
+         * Applied to each default worker client's builder after target, TLS and codec: transport settings,
+         * interceptors, callback executor.
+         */
+        public Builder clientCustomizer(UnaryOperator<RpcClient.Builder> customizer) {
+            this.clientCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /** Replaces the default worker client factory ({@link #tls} and {@link #clientCustomizer} are then unused). */
+        public Builder clientFactory(WorkerClientFactory factory) {
+            this.clientFactory = factory;
+            return this;
+        }
+
+        /** Filter of {@link #call(String, Object)} and of proxies made without one (default: any worker). */
+        public Builder defaultFilter(TagFilter filter) {
+            this.defaultFilter = Objects.requireNonNull(filter, "filter");
+            return this;
+        }
+
+        /** {@link #defaultFilter(TagFilter)} from its text, e.g. {@code "role=worker,zone=eu"}. */
+        public Builder defaultFilter(String filter) {
+            return defaultFilter(TagFilter.parse(filter));
+        }
+
+        /** Options (deadline, metadata) of calls made without their own. */
+        public Builder defaultOptions(CallOptions options) {
+            this.defaultOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Deadline of each call made with the default options, retries included. */
+        public Builder defaultTimeout(Duration timeout) {
+            this.defaultOptions = defaultOptions.withTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Settings of each worker's circuit breaker (default {@link ClusterResilience#defaultCircuitBreakerConfig()};
+         * start from it to keep its record/ignore predicates).
+         */
+        public Builder circuitBreakerConfig(CircuitBreakerConfig config) {
+            this.circuitBreakerConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where the per-worker breakers are created (default: a private registry). */
+        public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
+            this.circuitBreakerRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Attempts and backoff (default {@link ClusterResilience#defaultRetryConfig()}). Which failures are retried
+         * is not configurable here: the rule of {@link ClusterResilience#isRetryable} always applies.
+         */
+        public Builder retryConfig(RetryConfig config) {
+            this.retryConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** No retries: every call makes one attempt. */
+        public Builder noRetry() {
+            return retryConfig(RetryConfig.from(retryConfig).maxAttempts(1).build());
+        }
+
+        /** The client-wide concurrency limit (default {@link ClusterResilience#defaultBulkheadConfig()}). */
+        public Builder bulkheadConfig(BulkheadConfig config) {
+            this.bulkheadConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Codes after which {@code @Idempotent} calls are retried even if they may have run. */
+        public Builder idempotentRetryCodes(Set<StatusCode> codes) {
+            this.idempotentRetryCodes = codes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(codes));
+            return this;
+        }
+
+        /** Interfaces whose methods {@link ClusterClient#call(String, Object)} may name. */
+        public Builder service(Class<?>... serviceInterfaces) {
+            services.addAll(List.of(serviceInterfaces));
+            return this;
+        }
+
+        /**
+         * Runs blocking work: async calls of blocking methods, retries of async calls, closing worker clients.
+         * Default: a cached pool of daemon threads owned by the client (bounded in practice by the bulkhead).
+         */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        public ClusterClient build() {
+            if (clientFactory == null && tls == null) {
+                throw new IllegalStateException("RpcNet requires TLS: set tls(ClientTls.trusting(caPem)) (or "
+                        + "ClientTls.systemTrust()) for the worker clients, or provide a clientFactory(...)");
+            }
+            return new ClusterClient(this);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.rpcnet.cluster.client;
+
+import io.rpcnet.client.CallOptions;
+import io.rpcnet.cluster.TagFilter;
+import io.rpcnet.service.MethodDescriptor;
+import io.rpcnet.service.ServiceDescriptor;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+
+/** Turns calls on a {@link ClusterClient#proxy} into routed cluster calls. */
+final class ClusterProxyHandler implements InvocationHandler {
+
+    private final ClusterClient client;
+    private final ServiceDescriptor service;
+    private final TagFilter filter;
+    private final CallOptions options;
+    private final String description;
+
+    ClusterProxyHandler(ClusterClient client, ServiceDescriptor service, TagFilter filter, CallOptions options) {
+        this.client = client;
+        this.service = service;
+        this.filter = filter;
+        this.options = options;
+        this.description = "ClusterProxy[" + service.name() + " via " + client + ", "
+                + WorkerSelector.describe(filter) + "]";
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> description;
+            };
+        }
+        if (method.isDefault()) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        MethodDescriptor descriptor = service.method(method);
+        Object[] arguments = args == null ? new Object[0] : args;
+        if (descriptor.type().isStreaming()) {
+            return client.stream(descriptor, arguments, filter, options);
+        }
+        return descriptor.async()
+                ? client.invokeAsync(descriptor, arguments, filter, options)
+                : client.invokeBlocking(descriptor, arguments, filter, options);
+    }
+}
