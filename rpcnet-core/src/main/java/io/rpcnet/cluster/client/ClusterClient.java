@@ -91,7 +91,7 @@ import java.util.function.UnaryOperator;
  *
  * <h2>Worker clients</h2>
  * Created by the {@link WorkerClientFactory} (default: {@link WorkerClientFactory#defaults} with {@link
- * Builder#tls}); when the registry reports a worker FAILED or LEFT (or its address changes) its client receives
+ * ClusterClientBuilder#tls}); when the registry reports a worker FAILED or LEFT (or its address changes) its client receives
  * no new calls and is closed once its calls in flight end. RECOVERED or re-JOINED workers start with a reset
  * breaker. {@link #close()} closes every worker client.
  *
@@ -121,7 +121,7 @@ public final class ClusterClient implements AutoCloseable {
     private final Map<Method, Boolean> idempotent = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private ClusterClient(Builder b) {
+    ClusterClient(ClusterClientBuilder b) {
         this.name = b.name;
         this.registry = b.registry;
         this.codec = b.codec;
@@ -161,8 +161,8 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     /** A builder over {@code registry}, whose strategy ({@code RegistryConfig.balancer}) chooses the workers. */
-    public static Builder builder(WorkerRegistry registry) {
-        return new Builder(registry);
+    public static ClusterClientBuilder builder(WorkerRegistry registry) {
+        return new ClusterClientBuilder(registry);
     }
 
     // ---- proxies ------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ public final class ClusterClient implements AutoCloseable {
         MethodDescriptor m = methods.get(fullName);
         if (m == null) {
             throw new IllegalArgumentException("unknown RPC method " + fullName + ": register its interface with "
-                    + "ClusterClient.Builder.service(...) or register(...) (known: " + new java.util.TreeSet<>(methods.keySet()) + ")");
+                    + "ClusterClientBuilder.service(...) or register(...) (known: " + new java.util.TreeSet<>(methods.keySet()) + ")");
         }
         return m;
     }
@@ -467,148 +467,5 @@ public final class ClusterClient implements AutoCloseable {
     @Override
     public String toString() {
         return "ClusterClient[" + name + ", " + registry.strategyName() + "]";
-    }
-
-    /** Configures a {@link ClusterClient}; TLS (or a client factory) is required. */
-    public static final class Builder {
-        private final WorkerRegistry registry;
-        private String name = "rpcnet-cluster";
-        private ClientTls tls;
-        private RpcCodec codec = new JacksonCodec();
-        private UnaryOperator<RpcClient.Builder> clientCustomizer = UnaryOperator.identity();
-        private WorkerClientFactory clientFactory;
-        private TagFilter defaultFilter = TagFilter.ANY;
-        private CallOptions defaultOptions = CallOptions.DEFAULT;
-        private CircuitBreakerConfig circuitBreakerConfig = ClusterResilience.defaultCircuitBreakerConfig();
-        private CircuitBreakerRegistry circuitBreakerRegistry;
-        private RetryConfig retryConfig = ClusterResilience.defaultRetryConfig();
-        private BulkheadConfig bulkheadConfig = ClusterResilience.defaultBulkheadConfig();
-        private Set<StatusCode> idempotentRetryCodes = ClusterResilience.DEFAULT_IDEMPOTENT_RETRY_CODES;
-        private final List<Class<?>> services = new ArrayList<>();
-        private Executor executor;
-
-        private Builder(WorkerRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-        }
-
-        /** Prefix of thread names and name of the retry and bulkhead instances (default {@code rpcnet-cluster}). */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /** Trust (and optional client identity) for the default worker clients. */
-        public Builder tls(ClientTls tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** Codec of the default worker clients and of the descriptors made here (default Jackson). */
-        public Builder codec(RpcCodec codec) {
-            this.codec = Objects.requireNonNull(codec, "codec");
-            return this;
-        }
-
-        /**
-         * Applied to each default worker client's builder after target, TLS and codec: transport settings,
-         * interceptors, callback executor.
-         */
-        public Builder clientCustomizer(UnaryOperator<RpcClient.Builder> customizer) {
-            this.clientCustomizer = Objects.requireNonNull(customizer, "customizer");
-            return this;
-        }
-
-        /** Replaces the default worker client factory ({@link #tls} and {@link #clientCustomizer} are then unused). */
-        public Builder clientFactory(WorkerClientFactory factory) {
-            this.clientFactory = factory;
-            return this;
-        }
-
-        /** Filter of {@link #call(String, Object)} and of proxies made without one (default: any worker). */
-        public Builder defaultFilter(TagFilter filter) {
-            this.defaultFilter = Objects.requireNonNull(filter, "filter");
-            return this;
-        }
-
-        /** {@link #defaultFilter(TagFilter)} from its text, e.g. {@code "role=worker,zone=eu"}. */
-        public Builder defaultFilter(String filter) {
-            return defaultFilter(TagFilter.parse(filter));
-        }
-
-        /** Options (deadline, metadata) of calls made without their own. */
-        public Builder defaultOptions(CallOptions options) {
-            this.defaultOptions = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
-        /** Deadline of each call made with the default options, retries included. */
-        public Builder defaultTimeout(Duration timeout) {
-            this.defaultOptions = defaultOptions.withTimeout(timeout);
-            return this;
-        }
-
-        /**
-         * Settings of each worker's circuit breaker (default {@link ClusterResilience#defaultCircuitBreakerConfig()};
-         * start from it to keep its record/ignore predicates).
-         */
-        public Builder circuitBreakerConfig(CircuitBreakerConfig config) {
-            this.circuitBreakerConfig = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** Where the per-worker breakers are created (default: a private registry). */
-        public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
-            this.circuitBreakerRegistry = registry;
-            return this;
-        }
-
-        /**
-         * Attempts and backoff (default {@link ClusterResilience#defaultRetryConfig()}). Which failures are retried
-         * is not configurable here: the rule of {@link ClusterResilience#isRetryable} always applies.
-         */
-        public Builder retryConfig(RetryConfig config) {
-            this.retryConfig = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** No retries: every call makes one attempt. */
-        public Builder noRetry() {
-            return retryConfig(RetryConfig.from(retryConfig).maxAttempts(1).build());
-        }
-
-        /** The client-wide concurrency limit (default {@link ClusterResilience#defaultBulkheadConfig()}). */
-        public Builder bulkheadConfig(BulkheadConfig config) {
-            this.bulkheadConfig = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** Codes after which {@code @Idempotent} calls are retried even if they may have run. */
-        public Builder idempotentRetryCodes(Set<StatusCode> codes) {
-            this.idempotentRetryCodes = codes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(codes));
-            return this;
-        }
-
-        /** Interfaces whose methods {@link ClusterClient#call(String, Object)} may name. */
-        public Builder service(Class<?>... serviceInterfaces) {
-            services.addAll(List.of(serviceInterfaces));
-            return this;
-        }
-
-        /**
-         * Runs blocking work: async calls of blocking methods, retries of async calls, closing worker clients.
-         * Default: a cached pool of daemon threads owned by the client (bounded in practice by the bulkhead).
-         */
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return this;
-        }
-
-        public ClusterClient build() {
-            if (clientFactory == null && tls == null) {
-                throw new IllegalStateException("RpcNet requires TLS: set tls(ClientTls.trusting(caPem)) (or "
-                        + "ClientTls.systemTrust()) for the worker clients, or provide a clientFactory(...)");
-            }
-            return new ClusterClient(this);
-        }
     }
 }

@@ -57,7 +57,7 @@ final class Workers implements AutoCloseable {
     }
 
     /** A cluster client builder whose worker clients are the default ones (TLS, 1 s handshake timeout). */
-    ClusterClient.Builder clientBuilder() {
+    ClusterClientBuilder clientBuilder() {
         return ClusterClient.builder(registry)
                 .tls(TestTls.client())
                 .clientFactory(member -> WorkerClientFactory.defaults(TestTls.client(), new JacksonCodec(),
@@ -70,7 +70,7 @@ final class Workers implements AutoCloseable {
     }
 
     /** Builds (and closes with the workers) a client from {@link #clientBuilder()} after {@code customizer}. */
-    ClusterClient client(UnaryOperator<ClusterClient.Builder> customizer) {
+    ClusterClient client(UnaryOperator<ClusterClientBuilder> customizer) {
         client = customizer.apply(clientBuilder()).build();
         return client;
     }
