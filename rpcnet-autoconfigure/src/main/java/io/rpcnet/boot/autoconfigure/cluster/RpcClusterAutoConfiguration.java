@@ -5,6 +5,15 @@ import io.rpcnet.boot.autoconfigure.server.RpcServerAutoConfiguration;
 import io.rpcnet.cluster.detection.PhiAccrualConfig;
 import io.rpcnet.cluster.registry.RegistryConfig;
 import io.rpcnet.cluster.registry.WorkerRegistry;
+import io.rpcnet.boot.autoconfigure.RpcCodecAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.RpcTlsAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.client.RpcClientAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.client.RpcClientProperties;
+import io.rpcnet.boot.autoconfigure.tls.RpcTlsFactory;
+import io.rpcnet.client.ClientInterceptor;
+import io.rpcnet.cluster.client.ClusterClient;
+import io.rpcnet.codec.RpcCodec;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,9 +24,10 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The cluster, by {@code rpcnet.cluster.role}: a director keeps the {@link WorkerRegistry} (phi accrual
- * failure detection, partition awareness, load balancing).
+ * failure detection, partition awareness, load balancing) and calls workers through a {@link ClusterClient}.
  */
-@AutoConfiguration(after = RpcServerAutoConfiguration.class)
+@AutoConfiguration(after = {RpcServerAutoConfiguration.class, RpcClientAutoConfiguration.class,
+        RpcCodecAutoConfiguration.class, RpcTlsAutoConfiguration.class})
 @ConditionalOnClass(WorkerRegistry.class)
 @EnableConfigurationProperties(RpcClusterProperties.class)
 public final class RpcClusterAutoConfiguration {
@@ -31,6 +41,14 @@ public final class RpcClusterAutoConfiguration {
         @ConditionalOnMissingBean
         WorkerRegistry workerRegistry(RpcClusterProperties properties) {
             return new WorkerRegistry(registryConfig(properties));
+        }
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        ClusterClient clusterClient(WorkerRegistry registry, RpcClusterProperties properties,
+                                    RpcClientProperties clientProperties, RpcTlsFactory tls, RpcCodec codec,
+                                    ObjectProvider<ClientInterceptor> interceptors) {
+            return ClusterClients.create(registry, properties, clientProperties, tls, codec, interceptors);
         }
     }
 

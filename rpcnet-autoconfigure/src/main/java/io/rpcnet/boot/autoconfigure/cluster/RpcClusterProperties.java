@@ -41,6 +41,8 @@ public class RpcClusterProperties {
 
     private final Partition partition = new Partition();
 
+    private final Client client = new Client();
+
     public Role getRole() {
         return role;
     }
@@ -111,6 +113,10 @@ public class RpcClusterProperties {
 
     public Partition getPartition() {
         return partition;
+    }
+
+    public Client getClient() {
+        return client;
     }
 
     /** Roles a node can have. */
@@ -216,6 +222,76 @@ public class RpcClusterProperties {
 
         public void setMinFailures(int minFailures) {
             this.minFailures = minFailures;
+        }
+    }
+
+    /** How the director's cluster client calls workers. */
+    public static class Client {
+
+        /** Workers calls go to unless a proxy names another filter, e.g. {@code role=worker}. */
+        private String defaultFilter = "";
+
+        /** Attempts per call in all (1 = no retry); only not-processed failures and @Idempotent methods retry. */
+        private int maxAttempts = 3;
+
+        /** Backoff before the first retry (exponential, with jitter). */
+        private Duration initialBackoff = Duration.ofMillis(50);
+
+        /** Failure rate (percent) over the last calls that opens a worker's circuit breaker. */
+        private float failureRateThreshold = 50;
+
+        /** How long an open breaker keeps a worker out of rotation before trial calls. */
+        private Duration waitInOpenState = Duration.ofSeconds(10);
+
+        /** Calls in flight through the cluster client at once; more fail fast with RESOURCE_EXHAUSTED. */
+        private int maxConcurrentCalls = 1024;
+
+        public String getDefaultFilter() {
+            return defaultFilter;
+        }
+
+        public void setDefaultFilter(String defaultFilter) {
+            this.defaultFilter = defaultFilter;
+        }
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getInitialBackoff() {
+            return initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public Duration getWaitInOpenState() {
+            return waitInOpenState;
+        }
+
+        public void setWaitInOpenState(Duration waitInOpenState) {
+            this.waitInOpenState = waitInOpenState;
+        }
+
+        public int getMaxConcurrentCalls() {
+            return maxConcurrentCalls;
+        }
+
+        public void setMaxConcurrentCalls(int maxConcurrentCalls) {
+            this.maxConcurrentCalls = maxConcurrentCalls;
         }
     }
 }

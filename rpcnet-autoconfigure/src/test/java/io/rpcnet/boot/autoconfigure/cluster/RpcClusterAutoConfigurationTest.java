@@ -17,7 +17,11 @@ class RpcClusterAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(RpcClusterAutoConfiguration.class,
-                    RpcClusterActuatorAutoConfiguration.class))
+                    RpcClusterActuatorAutoConfiguration.class,
+                    org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration.class,
+                    io.rpcnet.boot.autoconfigure.RpcCodecAutoConfiguration.class,
+                    io.rpcnet.boot.autoconfigure.RpcTlsAutoConfiguration.class,
+                    io.rpcnet.boot.autoconfigure.client.RpcClientAutoConfiguration.class))
             .withPropertyValues("management.endpoints.web.exposure.include=rpccluster");
 
     @Test
@@ -38,7 +42,28 @@ class RpcClusterAutoConfigurationTest {
                     assertThat(registry.strategyName()).isEqualTo("LEAST_CONNECTIONS");
                     assertThat(registry.config().detector().threshold()).isEqualTo(10.0);
                     assertThat(registry.config().partitionFraction()).isEqualTo(0.7);
+                    io.rpcnet.cluster.client.ClusterClient client =
+                            context.getBean(io.rpcnet.cluster.client.ClusterClient.class);
+                    assertThat(client.workerRegistry()).isSameAs(registry);
                 });
+    }
+
+    @Test
+    void clusterClientSettingsComeFromProperties() {
+        runner.withPropertyValues("rpcnet.cluster.role=director", "rpcnet.cluster.client.max-attempts=5",
+                "rpcnet.cluster.client.failure-rate-threshold=30", "rpcnet.cluster.client.max-concurrent-calls=9",
+                "rpcnet.cluster.client.default-filter=role=worker").run(context -> {
+                    io.rpcnet.cluster.client.ClusterClient client =
+                            context.getBean(io.rpcnet.cluster.client.ClusterClient.class);
+                    assertThat(client.retry().getRetryConfig().getMaxAttempts()).isEqualTo(5);
+                    assertThat(client.circuitBreakerRegistry().getDefaultConfig().getFailureRateThreshold())
+                            .isEqualTo(30f);
+                    assertThat(client.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(9);
+                    assertThat(client.defaultFilter().toString()).isEqualTo("role=worker");
+                });
+        runner.withPropertyValues("rpcnet.cluster.role=director", "rpcnet.cluster.client.max-attempts=0")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("rpcnet.cluster.client.max-attempts"));
     }
 
     @Test
