@@ -19,6 +19,7 @@ public final class BenchmarkMain {
 
     static {
         SUITES.put("unary", UnarySuite::new);
+        SUITES.put("migration-parts", MigrationPartsSuite::new);
         SUITES.put("cluster", ClusterSuite::new);
     }
 
