@@ -49,6 +49,7 @@ final class ClusterSuite implements Suite {
                     profile.stallMaxMs(), r.beats(), r.simulatedSeconds(), r.falseSuspicions(), r.percentile(0),
                     (System.nanoTime() - t0) / 1e9);
         }
+        ClusterNetworkDetection.run(quick, out);
     }
 
     private static void fork(LoadBalancingStrategy strategy, boolean quick, PrintStream out) throws Exception {
