@@ -11,14 +11,30 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Actuator for the cluster: endpoint {@code rpccluster}, health {@code cluster}, cluster metrics. */
+/**
+ * Actuator for the cluster: on a director the endpoint {@code rpccluster}, health {@code cluster} and
+ * cluster metrics; on a worker health {@code cluster} (joined or not).
+ */
 @AutoConfiguration(after = RpcClusterAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
-@ConditionalOnBean(WorkerRegistry.class)
 public final class RpcClusterActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(ClusterWorkerLifecycle.class)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnEnabledHealthIndicator("cluster")
+    static class WorkerHealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "clusterHealthIndicator")
+        ClusterWorkerHealthIndicator clusterHealthIndicator(ClusterWorkerLifecycle lifecycle) {
+            return new ClusterWorkerHealthIndicator(lifecycle);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(WorkerRegistry.class)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
     @ConditionalOnAvailableEndpoint(ClusterEndpoint.class)
     static class EndpointConfiguration {
@@ -31,6 +47,7 @@ public final class RpcClusterActuatorAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(WorkerRegistry.class)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
     @ConditionalOnEnabledHealthIndicator("cluster")
     static class HealthConfiguration {
@@ -44,7 +61,7 @@ public final class RpcClusterActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
-    @ConditionalOnBean(MeterRegistry.class)
+    @ConditionalOnBean({MeterRegistry.class, WorkerRegistry.class})
     static class MetricsConfiguration {
 
         @Bean

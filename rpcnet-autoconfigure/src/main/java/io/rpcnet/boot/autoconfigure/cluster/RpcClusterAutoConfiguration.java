@@ -2,6 +2,12 @@ package io.rpcnet.boot.autoconfigure.cluster;
 
 import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyException;
 import io.rpcnet.boot.autoconfigure.server.RpcServerAutoConfiguration;
+import io.rpcnet.boot.autoconfigure.server.RpcServerLifecycle;
+import io.rpcnet.boot.autoconfigure.server.RpcServerProperties;
+import io.rpcnet.boot.autoconfigure.server.RpcServiceDefinition;
+import io.rpcnet.cluster.membership.DirectorMembership;
+import io.rpcnet.cluster.membership.MembershipService;
+import org.springframework.core.env.Environment;
 import io.rpcnet.cluster.detection.PhiAccrualConfig;
 import io.rpcnet.cluster.registry.RegistryConfig;
 import io.rpcnet.cluster.registry.WorkerRegistry;
@@ -29,7 +35,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = {RpcServerAutoConfiguration.class, RpcClientAutoConfiguration.class,
         RpcCodecAutoConfiguration.class, RpcTlsAutoConfiguration.class})
 @ConditionalOnClass(WorkerRegistry.class)
-@EnableConfigurationProperties(RpcClusterProperties.class)
+@EnableConfigurationProperties({RpcClusterProperties.class, RpcServerProperties.class, RpcClientProperties.class})
 public final class RpcClusterAutoConfiguration {
 
     /** Director role: the registry of workers. */
@@ -43,12 +49,54 @@ public final class RpcClusterAutoConfiguration {
             return new WorkerRegistry(registryConfig(properties));
         }
 
+        @Bean(initMethod = "start", destroyMethod = "close")
+        @ConditionalOnMissingBean
+        DirectorMembership directorMembership(WorkerRegistry registry, RpcClusterProperties properties,
+                                              RpcServerProperties serverProperties) {
+            boolean mutualTls = serverProperties.getSsl().isClientAuth();
+            String secret = properties.getSecret();
+            if ((secret == null || secret.isBlank()) && !mutualTls) {
+                throw new InvalidRpcPropertyException("rpcnet.cluster.secret", null, "a director needs a shared "
+                        + "secret of at least 32 bytes for workers to prove membership, or mutual TLS "
+                        + "(rpcnet.server.ssl.client-auth=true)");
+            }
+            var builder = DirectorMembership.builder().registry(registry).mutualTls(mutualTls);
+            if (secret != null && !secret.isBlank()) {
+                if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                    throw new InvalidRpcPropertyException("rpcnet.cluster.secret", "(hidden)",
+                            "must be at least 32 bytes long");
+                }
+                builder.secret(secret);
+            }
+            return builder.build();
+        }
+
+        /** Serves the membership service on the director's RpcNet server. */
+        @Bean
+        RpcServiceDefinition<MembershipService> rpcMembershipService(DirectorMembership membership) {
+            return new RpcServiceDefinition<>(MembershipService.class, membership);
+        }
+
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         ClusterClient clusterClient(WorkerRegistry registry, RpcClusterProperties properties,
                                     RpcClientProperties clientProperties, RpcTlsFactory tls, RpcCodec codec,
                                     ObjectProvider<ClientInterceptor> interceptors) {
             return ClusterClients.create(registry, properties, clientProperties, tls, codec, interceptors);
+        }
+    }
+
+    /** Worker role: joins the directors once the server is bound. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "rpcnet.cluster.role", havingValue = "worker")
+    static class Worker {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ClusterWorkerLifecycle clusterWorkerLifecycle(RpcClusterProperties properties,
+                                                      RpcClientProperties clientProperties, RpcTlsFactory tls,
+                                                      RpcServerLifecycle server, Environment environment) {
+            return new ClusterWorkerLifecycle(properties, clientProperties, tls, server, environment);
         }
     }
 

@@ -24,6 +24,21 @@ class RpcClusterAutoConfigurationTest {
                     io.rpcnet.boot.autoconfigure.client.RpcClientAutoConfiguration.class))
             .withPropertyValues("management.endpoints.web.exposure.include=rpccluster");
 
+    private static final String SECRET = "rpcnet.cluster.secret=0123456789abcdef0123456789abcdef";
+
+    @Test
+    void directorRefusesToStartWithoutASecretOrMutualTls() {
+        runner.withPropertyValues("rpcnet.cluster.role=director").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("rpcnet.cluster.secret");
+        });
+        runner.withPropertyValues("rpcnet.cluster.role=director", "rpcnet.cluster.secret=short").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("at least 32 bytes")
+                    .satisfies(e -> assertThat(org.assertj.core.util.Throwables.getStackTrace(e)).doesNotContain("short"));
+        });
+    }
+
     @Test
     void noClusterUnlessARoleIsSet() {
         runner.run(context -> {
@@ -35,7 +50,7 @@ class RpcClusterAutoConfigurationTest {
 
     @Test
     void directorKeepsARegistryConfiguredFromProperties() {
-        runner.withPropertyValues("rpcnet.cluster.role=director", "rpcnet.cluster.load-balancing=least-connections",
+        runner.withPropertyValues("rpcnet.cluster.role=director", SECRET, "rpcnet.cluster.load-balancing=least-connections",
                 "rpcnet.cluster.failure-detector.threshold=10", "rpcnet.cluster.partition.fraction=0.7").run(context -> {
                     assertThat(context).hasNotFailed();
                     WorkerRegistry registry = context.getBean(WorkerRegistry.class);
@@ -50,7 +65,7 @@ class RpcClusterAutoConfigurationTest {
 
     @Test
     void clusterClientSettingsComeFromProperties() {
-        runner.withPropertyValues("rpcnet.cluster.role=director", "rpcnet.cluster.client.max-attempts=5",
+        runner.withPropertyValues("rpcnet.cluster.role=director", SECRET, "rpcnet.cluster.client.max-attempts=5",
                 "rpcnet.cluster.client.failure-rate-threshold=30", "rpcnet.cluster.client.max-concurrent-calls=9",
                 "rpcnet.cluster.client.default-filter=role=worker").run(context -> {
                     io.rpcnet.cluster.client.ClusterClient client =
@@ -61,14 +76,14 @@ class RpcClusterAutoConfigurationTest {
                     assertThat(client.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(9);
                     assertThat(client.defaultFilter().toString()).isEqualTo("role=worker");
                 });
-        runner.withPropertyValues("rpcnet.cluster.role=director", "rpcnet.cluster.client.max-attempts=0")
+        runner.withPropertyValues("rpcnet.cluster.role=director", SECRET, "rpcnet.cluster.client.max-attempts=0")
                 .run(context -> assertThat(context).hasFailed().getFailure()
                         .hasStackTraceContaining("rpcnet.cluster.client.max-attempts"));
     }
 
     @Test
     void endpointHealthAndMetricsDescribeTheMembers() {
-        runner.withPropertyValues("rpcnet.cluster.role=director")
+        runner.withPropertyValues("rpcnet.cluster.role=director", SECRET)
                 .withConfiguration(AutoConfigurations.of(
                         org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration.class,
                         org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration.class,
