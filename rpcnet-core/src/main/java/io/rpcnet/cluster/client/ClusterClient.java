@@ -1,49 +1,36 @@
 package io.rpcnet.cluster.client;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.rpcnet.client.CallOptions;
 import io.rpcnet.client.RpcClient;
-import io.rpcnet.cluster.ClusterEvent;
 import io.rpcnet.cluster.MemberId;
 import io.rpcnet.cluster.Subscription;
 import io.rpcnet.cluster.TagFilter;
 import io.rpcnet.cluster.registry.WorkerRegistry;
-import io.rpcnet.codec.JacksonCodec;
-import io.rpcnet.codec.RpcCodec;
 import io.rpcnet.protocol.RpcException;
-import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.service.MethodDescriptor;
-import io.rpcnet.service.MethodType;
 import io.rpcnet.service.ServiceDescriptor;
 import io.rpcnet.transport.ClientTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 /**
  * Calls services on the workers of a {@link WorkerRegistry}: each call picks a worker with the registry's
@@ -103,7 +90,6 @@ public final class ClusterClient implements AutoCloseable {
 
     private final String name;
     private final WorkerRegistry registry;
-    private final RpcCodec codec;
     private final TagFilter defaultFilter;
     private final CallOptions defaultOptions;
     private final Set<StatusCode> idempotentRetryCodes;
@@ -116,15 +102,15 @@ public final class ClusterClient implements AutoCloseable {
     private final ExecutorService ownedExecutor;
     private final ScheduledExecutorService scheduler;
     private final Subscription subscription;
-    private final Map<Class<?>, ServiceDescriptor> services = new ConcurrentHashMap<>();
-    private final Map<String, MethodDescriptor> methods = new ConcurrentHashMap<>();
-    private final Map<Method, Boolean> idempotent = new ConcurrentHashMap<>();
+    // package-private parts: the registered interfaces, how calls start, how registry events reach the workers
+    private final ServiceCatalog catalog;
+    private final CallDispatcher dispatcher;
     private volatile boolean closed;
 
     ClusterClient(ClusterClientBuilder b) {
         this.name = b.name;
         this.registry = b.registry;
-        this.codec = b.codec;
+        this.catalog = new ServiceCatalog(b.codec);
         this.defaultFilter = b.defaultFilter;
         this.defaultOptions = b.defaultOptions;
         this.idempotentRetryCodes = Set.copyOf(b.idempotentRetryCodes);
@@ -148,10 +134,11 @@ public final class ClusterClient implements AutoCloseable {
         WorkerClientFactory factory = b.clientFactory != null ? b.clientFactory
                 : WorkerClientFactory.defaults(b.tls, b.codec, b.clientCustomizer);
         this.channels = new WorkerChannels(factory, defaultOptions, executor);
+        this.dispatcher = new CallDispatcher(this, bulkhead, selector, registry, channels);
         for (Class<?> service : b.services) {
             register(service);
         }
-        this.subscription = registry.subscribe(this::onClusterEvent);
+        this.subscription = registry.subscribe(new RegistryEventHandler(channels, breakers));
     }
 
     private static Thread daemon(Runnable r, String threadName) {
@@ -191,16 +178,7 @@ public final class ClusterClient implements AutoCloseable {
      * register their interface themselves. Returns its descriptor.
      */
     public ServiceDescriptor register(Class<?> serviceInterface) {
-        ServiceDescriptor known = services.get(serviceInterface);
-        if (known != null) {
-            return known;
-        }
-        ServiceDescriptor descriptor = services.computeIfAbsent(serviceInterface,
-                type -> ServiceDescriptor.of(type, codec));
-        for (MethodDescriptor m : descriptor.methods()) {
-            methods.putIfAbsent(m.fullName(), m);
-        }
-        return descriptor;
+        return catalog.register(serviceInterface);
     }
 
     /**
@@ -209,12 +187,7 @@ public final class ClusterClient implements AutoCloseable {
      * @throws IllegalArgumentException if no registered interface declares it
      */
     public MethodDescriptor method(String fullName) {
-        MethodDescriptor m = methods.get(fullName);
-        if (m == null) {
-            throw new IllegalArgumentException("unknown RPC method " + fullName + ": register its interface with "
-                    + "ClusterClientBuilder.service(...) or register(...) (known: " + new java.util.TreeSet<>(methods.keySet()) + ")");
-        }
-        return m;
+        return catalog.method(fullName);
     }
 
     // ---- unary calls by name or descriptor ----------------------------------------------------------
@@ -242,7 +215,8 @@ public final class ClusterClient implements AutoCloseable {
      *                      RESOURCE_EXHAUSTED when the bulkhead is full)
      */
     public Object call(MethodDescriptor method, Object request, TagFilter filter, CallOptions options) {
-        return invokeBlocking(requireUnary(method), unaryArgs(method, request), filter, options);
+        return invokeBlocking(CallDispatcher.requireUnary(method), CallDispatcher.unaryArgs(method, request), filter,
+                options);
     }
 
     /** {@link #call(String, Object)} without blocking. */
@@ -265,112 +239,24 @@ public final class ClusterClient implements AutoCloseable {
      */
     public CompletableFuture<Object> callAsync(MethodDescriptor method, Object request, TagFilter filter,
                                               CallOptions options) {
-        return invokeAsync(requireUnary(method), unaryArgs(method, request), filter, options);
+        return invokeAsync(CallDispatcher.requireUnary(method), CallDispatcher.unaryArgs(method, request), filter,
+                options);
     }
 
     // ---- internals used by proxies and calls --------------------------------------------------------
 
     Object invokeBlocking(MethodDescriptor method, Object[] args, TagFilter filter, CallOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        acquirePermit(method);
-        try {
-            return new UnaryCall(this, method, args, filter, options, isIdempotent(method)).runBlocking();
-        } finally {
-            bulkhead.onComplete();
-        }
+        return dispatcher.invokeBlocking(method, args, filter, options);
     }
 
     CompletableFuture<Object> invokeAsync(MethodDescriptor method, Object[] args, TagFilter filter,
                                           CallOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        try {
-            acquirePermit(method);
-        } catch (RpcException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Object> result;
-        try {
-            result = new UnaryCall(this, method, args, filter, options, isIdempotent(method)).runAsync();
-        } catch (RuntimeException | Error e) {
-            bulkhead.onComplete();
-            throw e;
-        }
-        result.whenComplete((value, error) -> bulkhead.onComplete());
-        return result;
+        return dispatcher.invokeAsync(method, args, filter, options);
     }
 
     /** A streaming call on one selected worker, no retry. */
     Object stream(MethodDescriptor method, Object[] args, TagFilter filter, CallOptions options) {
-        acquirePermit(method);
-        Attempt attempt;
-        try {
-            WorkerSelector.Selected selected = selector.select(filter, Set.of(), method.fullName());
-            io.rpcnet.cluster.registry.LoadTracker.Lease lease;
-            try {
-                lease = registry.loadTracker(selected.member().id()).acquireCall();
-            } catch (IllegalArgumentException gone) {
-                selected.breaker().releasePermission();
-                throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "worker "
-                        + selected.member().id() + " left while " + method.fullName() + " was starting"));
-            }
-            attempt = new Attempt(selected.member(), selected.breaker(), lease, channels);
-        } catch (RuntimeException e) {
-            bulkhead.onComplete();
-            throw e;
-        }
-        return StreamingCall.run(attempt, method, args, options, bulkhead::onComplete);
-    }
-
-    private void acquirePermit(MethodDescriptor method) {
-        if (closed) {
-            throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "cluster client is closed"));
-        }
-        if (!bulkhead.tryAcquirePermission()) {
-            throw new RpcException(Status.notProcessed(StatusCode.RESOURCE_EXHAUSTED, "cluster client bulkhead '"
-                    + bulkhead.getName() + "' is full (" + bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
-                    + " concurrent calls); " + method.fullName() + " was not sent"));
-        }
-    }
-
-    private boolean isIdempotent(MethodDescriptor method) {
-        return idempotent.computeIfAbsent(method.method(), ClusterResilience::isIdempotent);
-    }
-
-    private static MethodDescriptor requireUnary(MethodDescriptor method) {
-        if (method.type() != MethodType.UNARY) {
-            throw new IllegalArgumentException(method.fullName() + " is a " + method.type()
-                    + " method: call it through proxy(...)");
-        }
-        return method;
-    }
-
-    private static Object[] unaryArgs(MethodDescriptor method, Object request) {
-        return method.hasRequest() ? new Object[]{request} : new Object[0];
-    }
-
-    private void onClusterEvent(ClusterEvent event) {
-        MemberId id = event.memberId();
-        if (id == null) {
-            return;
-        }
-        switch (event.type()) {
-            case FAILED -> channels.retire(id);
-            case LEFT -> {
-                channels.retire(id);
-                breakers.remove(id);
-            }
-            case RECOVERED, JOINED -> breakers.reset(id);
-            case TAGS_UPDATED -> {
-                WorkerChannel current = channels.current(id);
-                if (current != null && !current.address.equals(event.member().address())) {
-                    channels.retire(id);
-                }
-            }
-            default -> {
-            }
-        }
+        return dispatcher.stream(method, args, filter, options);
     }
 
     WorkerRegistry registry() {

@@ -12,24 +12,18 @@ import io.rpcnet.cluster.registry.UpdateResult;
 import io.rpcnet.cluster.registry.WorkerRegistry;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.StatusCode;
-import io.rpcnet.server.CallContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.SocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The director's side of the embedded membership: serves {@link MembershipService} (register it on the
@@ -60,36 +54,16 @@ public final class DirectorMembership implements MembershipService, ClusterView,
     private static final Logger log = LoggerFactory.getLogger(DirectorMembership.class);
 
     private final WorkerRegistry registry;
-    private final byte[] secret;
-    private final boolean mutualTls;
+    /** Challenges, proofs, member tokens and refusals. */
+    private final DirectorAuthenticator auth;
     private final Duration evaluationInterval;
-    private final Duration challengeTtl;
-    private final int maxPendingChallenges;
-    private final Duration tokenTtl;
-    private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final MemberTokens tokens;
-    private final ConcurrentHashMap<String, PendingChallenge> challenges = new ConcurrentHashMap<>();
-    private final AtomicLong refusedJoins = new AtomicLong();
-    private final AtomicLong refusedCalls = new AtomicLong();
-    /** When a refused join was last logged at WARN (at most one per second; the others at DEBUG). */
-    private final AtomicLong lastRefusalWarnNanos = new AtomicLong(System.nanoTime() - 2_000_000_000L);
-    private final AtomicLong refusalsNotWarned = new AtomicLong();
     private ScheduledExecutorService scheduler;
-
-    private record PendingChallenge(String memberId, long expiresAtMillis) {
-    }
 
     private DirectorMembership(Builder b) {
         this.registry = b.registry != null ? b.registry : new WorkerRegistry();
-        this.secret = b.secret;
-        this.mutualTls = b.mutualTls;
+        this.auth = new DirectorAuthenticator(b.secret, b.mutualTls, b.challengeTtl, b.maxPendingChallenges,
+                b.tokenTtl, b.clock);
         this.evaluationInterval = b.evaluationInterval;
-        this.challengeTtl = b.challengeTtl;
-        this.maxPendingChallenges = b.maxPendingChallenges;
-        this.tokenTtl = b.tokenTtl;
-        this.clock = b.clock;
-        this.tokens = new MemberTokens(random);
         registry.subscribe(DirectorMembership::logEvent);
     }
 
@@ -143,9 +117,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
     private void tick() {
         try {
             registry.evaluate(System.nanoTime());
-            if (!challenges.isEmpty()) {
-                purgeExpiredChallenges(clock.millis());
-            }
+            auth.purgeExpiredChallenges();
         } catch (RuntimeException e) {
             log.warn("membership evaluation failed", e);
         }
@@ -158,26 +130,26 @@ public final class DirectorMembership implements MembershipService, ClusterView,
 
     /** Whether joins must prove the cluster secret (false when only client certificates authenticate). */
     public boolean requiresSecret() {
-        return secret != null && !mutualTls;
+        return auth.requiresSecret();
     }
 
     public boolean mutualTls() {
-        return mutualTls;
+        return auth.mutualTls();
     }
 
     /** Join challenges issued and not yet used or expired. */
     public int pendingChallenges() {
-        return challenges.size();
+        return auth.pendingChallenges();
     }
 
     /** Joins refused as unauthenticated since start. */
     public long refusedJoins() {
-        return refusedJoins.get();
+        return auth.refusedJoins();
     }
 
     /** Heartbeats and leaves refused as unauthenticated since start. */
     public long refusedCalls() {
-        return refusedCalls.get();
+        return auth.refusedCalls();
     }
 
     // ---- MembershipService ---------------------------------------------------------------------------
@@ -188,17 +160,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
             throw invalid("challenge needs a memberId");
         }
         memberId(request.memberId());
-        long now = clock.millis();
-        if (challenges.size() >= maxPendingChallenges) {
-            purgeExpiredChallenges(now);
-            if (challenges.size() >= maxPendingChallenges) {
-                throw new RpcException(StatusCode.RESOURCE_EXHAUSTED, "too many pending join challenges ("
-                        + maxPendingChallenges + "); try again later");
-            }
-        }
-        String nonce = MembershipAuth.newNonce(random);
-        challenges.put(nonce, new PendingChallenge(request.memberId(), now + challengeTtl.toMillis()));
-        return new JoinChallenge(nonce, challengeTtl.toMillis());
+        return auth.challenge(request.memberId());
     }
 
     @Override
@@ -207,15 +169,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
             throw invalid("join needs memberId and address");
         }
         String id = r.memberId();
-        boolean proofOffered = r.nonce() != null || r.proof() != null;
-        if (secret != null && (proofOffered || !mutualTls)) {
-            String refusal = checkProof(r);
-            if (refusal != null) {
-                refusedJoins.incrementAndGet();
-                logRefusal(id, refusal);
-                throw new RpcException(StatusCode.UNAUTHENTICATED, "join of '" + id + "' refused: " + refusal);
-            }
-        }
+        auth.authenticateJoin(r);
         MemberUpdate update;
         try {
             update = new MemberUpdate(MemberId.of(id), r.address(), r.tags() == null ? Map.of() : r.tags(),
@@ -231,8 +185,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
                     log.info("member '{}' {} at {} (incarnation {}, tags {})", id, result.name().toLowerCase(),
                             r.address(), r.incarnation(), update.tags());
                 }
-                long expires = clock.millis() + tokenTtl.toMillis();
-                return new JoinAccepted(result.name(), tokens.issue(id, r.incarnation(), expires), tokenTtl.toMillis());
+                return new JoinAccepted(result.name(), auth.issueToken(id, r.incarnation()), auth.tokenTtlMillis());
             }
             case STALE -> throw new RpcException(StatusCode.FAILED_PRECONDITION, "join of '" + id
                     + "' with incarnation " + r.incarnation() + " is stale: the director knows incarnation "
@@ -250,7 +203,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
         if (hb == null || hb.memberId() == null) {
             throw invalid("heartbeat needs a memberId");
         }
-        authenticate("heartbeat", hb.memberId(), hb.incarnation(), hb.token());
+        auth.authenticate("heartbeat", hb.memberId(), hb.incarnation(), hb.token());
         MemberLoad load;
         try {
             load = MemberLoad.of(hb.activeSessions(), hb.inFlightCalls());
@@ -259,9 +212,8 @@ public final class DirectorMembership implements MembershipService, ClusterView,
         }
         UpdateResult result = registry.heartbeat(memberId(hb.memberId()), hb.incarnation(), load, System.nanoTime());
         if (result.accepted()) {
-            long expires = clock.millis() + tokenTtl.toMillis();
-            return new HeartbeatAck(Action.OK, tokens.issue(hb.memberId(), hb.incarnation(), expires),
-                    tokenTtl.toMillis());
+            return new HeartbeatAck(Action.OK, auth.issueToken(hb.memberId(), hb.incarnation()),
+                    auth.tokenTtlMillis());
         }
         return new HeartbeatAck(result == UpdateResult.STALE ? Action.STALE : Action.REJOIN, null, 0);
     }
@@ -271,7 +223,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
         if (request == null || request.memberId() == null) {
             throw invalid("leave needs a memberId");
         }
-        authenticate("leave", request.memberId(), request.incarnation(), request.token());
+        auth.authenticate("leave", request.memberId(), request.incarnation(), request.token());
         if (registry.markLeft(memberId(request.memberId()), request.incarnation(), System.nanoTime())) {
             log.info("member '{}' left (incarnation {})", request.memberId(), request.incarnation());
         }
@@ -301,64 +253,6 @@ public final class DirectorMembership implements MembershipService, ClusterView,
 
     // ---- internals ----------------------------------------------------------------------------------
 
-    /** Why the join's proof is refused, or {@code null} if it is good. Consumes the nonce either way. */
-    private String checkProof(JoinRequest r) {
-        if (r.nonce() == null || r.proof() == null) {
-            return "no proof of the cluster secret; ask RpcNetMembership/challenge for a nonce and send its "
-                    + "HMAC-SHA256 proof" + (mutualTls ? "" : " (this director does not accept client certificates "
-                    + "instead)");
-        }
-        PendingChallenge pending = challenges.remove(r.nonce());
-        if (pending == null) {
-            return "the challenge nonce is unknown or was already used; ask for a new challenge";
-        }
-        if (clock.millis() >= pending.expiresAtMillis()) {
-            return "the challenge nonce expired; ask for a new challenge";
-        }
-        if (!pending.memberId().equals(r.memberId())) {
-            return "the challenge nonce was issued to another member id";
-        }
-        if (!MembershipAuth.verifyJoinProof(secret, r.nonce(), r.memberId(), r.address(), r.incarnation(), r.proof())) {
-            return "the proof does not match (is the worker's cluster secret the director's?)";
-        }
-        return null;
-    }
-
-    private void logRefusal(String id, String refusal) {
-        long now = System.nanoTime();
-        long last = lastRefusalWarnNanos.get();
-        if (now - last >= 1_000_000_000L && lastRefusalWarnNanos.compareAndSet(last, now)) {
-            long more = refusalsNotWarned.getAndSet(0);
-            log.warn("refused join of member '{}' from {}: {}{}", id, peer(), refusal,
-                    more == 0 ? "" : " (" + more + " more refused joins in the last second(s), logged at DEBUG)");
-        } else {
-            refusalsNotWarned.incrementAndGet();
-            log.debug("refused join of member '{}' from {}: {}", id, peer(), refusal);
-        }
-    }
-
-    private void authenticate(String what, String memberId, long incarnation, String token) {
-        long now = clock.millis();
-        String refusal = switch (tokens.verify(token, memberId, incarnation, now)) {
-            case VALID -> null;
-            case MISSING -> "no member token; join first";
-            case MALFORMED -> "malformed member token; join again";
-            case FORGED -> "invalid member token (not issued by this director to '" + memberId + "' incarnation "
-                    + incarnation + "); join again";
-            case EXPIRED -> "member token expired at " + Instant.ofEpochMilli(MemberTokens.expiresAt(token))
-                    + "; join again";
-        };
-        if (refusal != null) {
-            refusedCalls.incrementAndGet();
-            log.debug("refused {} of member '{}' from {}: {}", what, memberId, peer(), refusal);
-            throw new RpcException(StatusCode.UNAUTHENTICATED, what + " of '" + memberId + "' refused: " + refusal);
-        }
-    }
-
-    private void purgeExpiredChallenges(long nowMillis) {
-        challenges.values().removeIf(p -> nowMillis >= p.expiresAtMillis());
-    }
-
     private static MemberId memberId(String id) {
         try {
             return MemberId.of(id);
@@ -371,17 +265,9 @@ public final class DirectorMembership implements MembershipService, ClusterView,
         return new RpcException(StatusCode.INVALID_ARGUMENT, message);
     }
 
-    private static Object peer() {
-        CallContext context = CallContext.current();
-        SocketAddress address = context == null ? null : context.remoteAddress();
-        return address == null ? "(local call)" : address;
-    }
-
     @Override
     public String toString() {
-        return "DirectorMembership[" + registry.members().size() + " members, auth="
-                + (secret != null ? "secret" : "") + (secret != null && mutualTls ? "+" : "")
-                + (mutualTls ? "mTLS" : "") + "]";
+        return "DirectorMembership[" + registry.members().size() + " members, auth=" + auth.mode() + "]";
     }
 
     /** Configuration of a {@link DirectorMembership}; a secret or {@code mutualTls(true)} is required. */

@@ -1,51 +1,24 @@
 package io.rpcnet.cluster.membership;
 
-import io.rpcnet.client.CallOptions;
-import io.rpcnet.client.RpcClient;
-import io.rpcnet.cluster.ClusterEvent;
 import io.rpcnet.cluster.ClusterEventListener;
 import io.rpcnet.cluster.ClusterMembership;
 import io.rpcnet.cluster.Member;
 import io.rpcnet.cluster.MemberId;
 import io.rpcnet.cluster.MemberLoad;
-import io.rpcnet.cluster.MemberStatus;
-import io.rpcnet.cluster.MemberUpdate;
 import io.rpcnet.cluster.Subscription;
-import io.rpcnet.cluster.Tags;
-import io.rpcnet.cluster.membership.MembershipService.ChallengeRequest;
-import io.rpcnet.cluster.membership.MembershipService.Heartbeat;
-import io.rpcnet.cluster.membership.MembershipService.HeartbeatAck;
-import io.rpcnet.cluster.membership.MembershipService.JoinAccepted;
-import io.rpcnet.cluster.membership.MembershipService.JoinChallenge;
-import io.rpcnet.cluster.membership.MembershipService.JoinRequest;
-import io.rpcnet.cluster.membership.MembershipService.LeaveRequest;
 import io.rpcnet.protocol.RpcException;
-import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.server.RpcServer;
 import io.rpcnet.transport.ClientTls;
 import io.rpcnet.transport.TransportSettings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -87,64 +60,18 @@ import java.util.function.Supplier;
  */
 public final class WorkerMembershipAgent implements ClusterMembership {
 
-    private static final Logger log = LoggerFactory.getLogger(WorkerMembershipAgent.class);
-    /** Consecutive failed exchanges after which a director is FAILED in the worker's view and backoff starts. */
-    static final int FAILURES_BEFORE_FAILED = 3;
+    // The work is done by package-private parts: WorkerAgentConfig (the checked Builder settings), LocalWorker
+    // (incarnation, tags, load), AgentLifecycle (join, leave, close and their outcomes), DirectorLinks (the
+    // heartbeat loop and the view of the directors) and one DirectorLink per director (its exchange state
+    // machine). This class is the API and its Builder.
+    private final LocalWorker worker;
+    private final AgentLifecycle lifecycle;
+    private final DirectorLinks links;
 
-    private enum State { NEW, ACTIVE, LEAVING, LEFT, CLOSED }
-
-    private final MemberId id;
-    private final String address;
-    private final int weight;
-    private final byte[] secret;
-    private final Duration heartbeatInterval;
-    private final Duration joinTimeout;
-    private final Duration maxBackoff;
-    private final Supplier<MemberLoad> load;
-    private final List<DirectorLink> links;
-    private final AtomicLong incarnation;
-    private final ListenerList listeners = new ListenerList();
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService io;
-    private final Object lock = new Object();
-    private volatile Map<String, String> tags;
-    private final AtomicInteger tagsVersion = new AtomicInteger();
-    private final List<PendingTags> pendingTags = new ArrayList<>();
-    private volatile State state = State.NEW;
-    private CompletableFuture<Void> joined = new CompletableFuture<>();
-
-    private record PendingTags(int version, CompletableFuture<Void> future) {
-    }
-
-    private WorkerMembershipAgent(Builder b) {
-        this.id = b.memberId;
-        this.address = b.address;
-        this.tags = Tags.copyOf(b.tags);
-        this.weight = b.weight;
-        this.secret = b.secret;
-        this.heartbeatInterval = b.heartbeatInterval;
-        this.joinTimeout = b.joinTimeout;
-        this.maxBackoff = b.maxBackoff;
-        this.load = b.load;
-        this.incarnation = new AtomicLong(b.incarnation >= 0 ? b.incarnation : System.currentTimeMillis());
-        Duration heartbeatTimeout = b.heartbeatTimeout != null ? b.heartbeatTimeout
-                : Duration.ofNanos(heartbeatInterval.toNanos() * 4 / 5);
-        TransportSettings settings = b.settings != null ? b.settings : defaultSettings(heartbeatInterval, joinTimeout);
-        String name = "rpcnet-membership-" + id.value();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
-        this.io = Executors.newCachedThreadPool(daemon(name + "-io"));
-        List<DirectorLink> list = new ArrayList<>();
-        try {
-            for (String seed : b.seeds) {
-                list.add(new DirectorLink(seed, b.tls, settings, heartbeatTimeout));
-            }
-        } catch (RuntimeException e) {
-            list.forEach(DirectorLink::closeClient);
-            scheduler.shutdownNow();
-            io.shutdownNow();
-            throw e;
-        }
-        this.links = List.copyOf(list);
+    private WorkerMembershipAgent(WorkerAgentConfig config) {
+        this.worker = new LocalWorker(config);
+        this.lifecycle = new AgentLifecycle(config, worker);
+        this.links = lifecycle.links();
     }
 
     public static Builder builder() {
@@ -157,47 +84,31 @@ public final class WorkerMembershipAgent implements ClusterMembership {
         return () -> MemberLoad.of(0, server.activeCalls());
     }
 
-    private static TransportSettings defaultSettings(Duration interval, Duration joinTimeout) {
-        Duration idle = Duration.ofMillis(Math.max(5_000, interval.toMillis() * 10));
-        return TransportSettings.builder()
-                .lanes(1)
-                .eventLoopThreads(1)
-                .maxMessageSize(1024 * 1024)
-                .streamWindow(1024 * 1024)
-                .connectionWindow(2 * 1024 * 1024)
-                .maxStreams(64)
-                .socketBufferSize(256 * 1024)
-                .idleTimeout(idle)                 // a director that vanished is noticed within this
-                .keepAliveInterval(Duration.ZERO)  // heartbeats keep the connection busy
-                .handshakeTimeout(joinTimeout)
-                .build();
-    }
-
     // ---- ClusterMembership --------------------------------------------------------------------------
 
     @Override
     public MemberId localMember() {
-        return id;
+        return worker.id();
     }
 
     /** The advertised {@code host:port} of this worker. */
     public String address() {
-        return address;
+        return worker.address();
     }
 
     /** The current incarnation. */
     public long incarnation() {
-        return incarnation.get();
+        return worker.incarnation();
     }
 
     /** The current tags. */
     public Map<String, String> tags() {
-        return tags;
+        return worker.tags();
     }
 
     /** Heartbeats not sent because the previous exchange with that director had not finished (all directors). */
     public long skippedHeartbeats() {
-        return links.stream().mapToLong(l -> l.skipped.get()).sum();
+        return links.skippedHeartbeats();
     }
 
     /**
@@ -205,13 +116,7 @@ public final class WorkerMembershipAgent implements ClusterMembership {
      * only just failed (ALIVE or SUSPECT in this view). For health checks.
      */
     public boolean isJoined() {
-        for (DirectorLink link : links) {
-            MemberStatus s = link.status;
-            if (link.token != null && (s == MemberStatus.ALIVE || s == MemberStatus.SUSPECT)) {
-                return true;
-            }
-        }
-        return false;
+        return links.isJoined();
     }
 
     /**
@@ -223,29 +128,7 @@ public final class WorkerMembershipAgent implements ClusterMembership {
      */
     @Override
     public CompletionStage<Void> join() {
-        synchronized (lock) {
-            switch (state) {
-                case CLOSED -> throw new IllegalStateException("membership agent of '" + id + "' is closed");
-                case ACTIVE -> {
-                    return joined.copy();
-                }
-                case LEAVING -> throw new IllegalStateException("membership agent of '" + id + "' is leaving");
-                case LEFT -> raiseIncarnation(incarnation.get());
-                case NEW -> scheduler.scheduleAtFixedRate(this::tick, heartbeatInterval.toNanos(),
-                        heartbeatInterval.toNanos(), TimeUnit.NANOSECONDS);
-                default -> {
-                }
-            }
-            joined = new CompletableFuture<>();
-            for (DirectorLink link : links) {
-                link.reset();
-            }
-            state = State.ACTIVE;
-            log.info("member '{}' ({}, incarnation {}) joining {}", id, address, incarnation.get(),
-                    links.stream().map(l -> l.seed).toList());
-            scheduler.execute(this::tick); // at once, not at the next period
-            return joined.copy();
-        }
+        return lifecycle.join();
     }
 
     /**
@@ -254,18 +137,7 @@ public final class WorkerMembershipAgent implements ClusterMembership {
      */
     @Override
     public CompletionStage<Void> updateTags(Map<String, String> newTags) {
-        Map<String, String> checked = Tags.copyOf(newTags);
-        synchronized (lock) {
-            tags = checked;
-            int version = tagsVersion.incrementAndGet();
-            if (state != State.ACTIVE) {
-                return CompletableFuture.completedFuture(null);
-            }
-            CompletableFuture<Void> future = new CompletableFuture<>();
-            pendingTags.add(new PendingTags(version, future));
-            scheduler.execute(this::tick);
-            return future.copy();
-        }
+        return lifecycle.updateTags(newTags);
     }
 
     /**
@@ -274,56 +146,13 @@ public final class WorkerMembershipAgent implements ClusterMembership {
      */
     @Override
     public CompletionStage<Void> leave() {
-        synchronized (lock) {
-            if (state != State.ACTIVE) {
-                return CompletableFuture.completedFuture(null);
-            }
-            state = State.LEAVING;
-            if (!joined.isDone()) {
-                joined.completeExceptionally(new IllegalStateException("member '" + id + "' left before joining"));
-            }
-            failPendingTags(new IllegalStateException("member '" + id + "' left"));
-        }
-        boolean wasJoined = isJoined();
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (DirectorLink link : links) {
-            try {
-                sends.add(CompletableFuture.runAsync(link::leave, io));
-            } catch (RejectedExecutionException closed) {
-                // closed concurrently
-            }
-        }
-        return CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).handle((v, e) -> {
-            synchronized (lock) {
-                if (state == State.LEAVING) {
-                    state = State.LEFT;
-                }
-            }
-            if (wasJoined) {
-                log.info("member '{}' (incarnation {}) left the cluster", id, incarnation.get());
-            }
-            return null;
-        });
+        return lifecycle.leave();
     }
 
     /** Leaves (if joined, waiting at most about two join timeouts) and releases threads and connections. */
     @Override
     public void close() {
-        CompletionStage<Void> leaving;
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            leaving = state == State.ACTIVE ? leave() : CompletableFuture.completedFuture(null);
-        }
-        try {
-            leaving.toCompletableFuture().get(joinTimeout.toMillis() * 2 + 500, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("leave of '{}' did not finish: {}", id, e.toString());
-        }
-        shutdown();
+        lifecycle.close();
     }
 
     /**
@@ -331,49 +160,19 @@ public final class WorkerMembershipAgent implements ClusterMembership {
      * (they detect it as SUSPECT, then FAILED). For tests, benchmarks and failure drills.
      */
     public void closeAbruptly() {
-        shutdown();
-    }
-
-    private void shutdown() {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            state = State.CLOSED;
-            if (!joined.isDone()) {
-                joined.completeExceptionally(new IllegalStateException("membership agent of '" + id + "' closed"));
-            }
-            failPendingTags(new IllegalStateException("membership agent of '" + id + "' closed"));
-        }
-        scheduler.shutdownNow();
-        io.shutdownNow();
-        links.forEach(DirectorLink::closeClient);
+        lifecycle.shutdown();
     }
 
     // ---- ClusterView (the directors) ----------------------------------------------------------------
 
     @Override
     public List<Member> members() {
-        List<Member> list = new ArrayList<>();
-        for (DirectorLink link : links) {
-            Member m = link.snapshot;
-            if (m != null) {
-                list.add(m);
-            }
-        }
-        list.sort((a, b) -> a.id().compareTo(b.id()));
-        return list;
+        return links.members();
     }
 
     @Override
     public Optional<Member> member(MemberId memberId) {
-        for (DirectorLink link : links) {
-            Member m = link.snapshot;
-            if (m != null && m.id().equals(memberId)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
+        return links.member(memberId);
     }
 
     /** Always false: partitions are judged by directors. */
@@ -384,372 +183,13 @@ public final class WorkerMembershipAgent implements ClusterMembership {
 
     @Override
     public Subscription subscribe(ClusterEventListener listener) {
-        return listeners.subscribe(listener);
+        return links.subscribe(listener);
     }
 
     @Override
     public String toString() {
-        return "WorkerMembershipAgent[" + id + " " + address + " #" + incarnation.get() + " " + state + "]";
-    }
-
-    // ---- internals ----------------------------------------------------------------------------------
-
-    private void tick() {
-        if (state != State.ACTIVE) {
-            return;
-        }
-        for (DirectorLink link : links) {
-            link.trigger();
-        }
-    }
-
-    /** Raises the incarnation above {@code seen} unless that already happened; returns the current one. */
-    private long raiseIncarnation(long seen) {
-        return incarnation.updateAndGet(current -> current > seen ? current
-                : Math.max(current + 1, System.currentTimeMillis()));
-    }
-
-    private void onAccepted(int acceptedTagsVersion) {
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        CompletableFuture<Void> join;
-        synchronized (lock) {
-            join = state == State.ACTIVE ? joined : null;
-            pendingTags.removeIf(p -> {
-                if (p.version() <= acceptedTagsVersion) {
-                    done.add(p.future());
-                    return true;
-                }
-                return false;
-            });
-        }
-        if (join != null && join.complete(null)) {
-            log.info("member '{}' (incarnation {}) joined the cluster", id, incarnation.get());
-        }
-        done.forEach(f -> f.complete(null));
-    }
-
-    private void onRefused(RpcException refusal) {
-        CompletableFuture<Void> join;
-        synchronized (lock) {
-            join = joined;
-            for (DirectorLink link : links) {
-                if (link.refusal == null) {
-                    return; // someone may still accept
-                }
-            }
-        }
-        join.completeExceptionally(refusal);
-    }
-
-    private void failPendingTags(Exception e) {
-        pendingTags.forEach(p -> p.future().completeExceptionally(e));
-        pendingTags.clear();
-    }
-
-    private MemberLoad currentLoad() {
-        try {
-            MemberLoad l = load.get();
-            return l == null ? MemberLoad.ZERO : l;
-        } catch (RuntimeException e) {
-            log.debug("load supplier of '{}' failed", id, e);
-            return MemberLoad.ZERO;
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    private static boolean isRefusal(StatusCode code) {
-        return code == StatusCode.UNAUTHENTICATED || code == StatusCode.PERMISSION_DENIED
-                || code == StatusCode.INVALID_ARGUMENT || code == StatusCode.UNIMPLEMENTED;
-    }
-
-    /** The agent's relation with one director: its client, token, failure count and backoff. */
-    private final class DirectorLink {
-        final String seed;
-        final MemberId directorId;
-        final RpcClient client;
-        final MembershipService calls;       // join timeout
-        final MembershipService heartbeats;  // heartbeat timeout
-        /** One exchange at a time: ticks skip when taken, leave waits for it. */
-        final Semaphore exchange = new Semaphore(1);
-        // written only by the thread holding the exchange permit
-        volatile String token;
-        long tokenIncarnation = -1;
-        int sentTagsVersion = -1;
-        int failures;
-        long retryAtNanos = System.nanoTime();
-        long lastSuccessNanos;
-        volatile MemberStatus status;
-        volatile RpcException refusal;
-        String lastProblem;
-        volatile Member snapshot;
-        final AtomicLong skipped = new AtomicLong();
-
-        DirectorLink(String seed, ClientTls tls, TransportSettings settings, Duration heartbeatTimeout) {
-            this.seed = seed;
-            this.directorId = MemberId.of(seed);
-            HostPort hp = HostPort.parse(seed);
-            this.client = RpcClient.builder().target(hp.host(), hp.port()).tls(tls).settings(settings)
-                    .defaultTimeout(joinTimeout).build();
-            this.calls = client.proxy(MembershipService.class, CallOptions.DEFAULT.withTimeout(joinTimeout));
-            this.heartbeats = client.proxy(MembershipService.class, CallOptions.DEFAULT.withTimeout(heartbeatTimeout));
-        }
-
-        void reset() {
-            token = null;
-            tokenIncarnation = -1;
-            failures = 0;
-            retryAtNanos = System.nanoTime(); // nanoTime may be negative: never compare with 0
-            refusal = null;
-            lastProblem = null;
-        }
-
-        void trigger() {
-            if (!exchange.tryAcquire()) {
-                skipped.incrementAndGet();
-                return;
-            }
-            try {
-                io.execute(() -> {
-                    try {
-                        if (state == State.ACTIVE && System.nanoTime() - retryAtNanos >= 0) {
-                            step();
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("membership exchange of '{}' with {} failed", id, seed, e);
-                    } finally {
-                        exchange.release();
-                    }
-                });
-            } catch (RejectedExecutionException closed) {
-                exchange.release();
-            }
-        }
-
-        private void step() {
-            long inc = incarnation.get();
-            if (token == null || tokenIncarnation != inc || sentTagsVersion != tagsVersion.get()) {
-                join(inc);
-            } else {
-                heartbeat(inc);
-            }
-        }
-
-        private void join(long inc) {
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    String nonce = null;
-                    String proof = null;
-                    if (secret != null) {
-                        JoinChallenge challenge = calls.challenge(new ChallengeRequest(id.value()));
-                        if (challenge == null || challenge.nonce() == null) {
-                            throw new RpcException(StatusCode.INTERNAL, "director sent no challenge nonce");
-                        }
-                        nonce = challenge.nonce();
-                        proof = MembershipAuth.joinProof(secret, nonce, id.value(), address, inc);
-                    }
-                    int version = tagsVersion.get();
-                    Map<String, String> sentTags = tags;
-                    MemberLoad l = currentLoad();
-                    JoinAccepted accepted = calls.join(new JoinRequest(id.value(), address, sentTags, inc, weight,
-                            l.activeSessions(), l.inFlightCalls(), nonce, proof));
-                    if (accepted == null || accepted.token() == null) {
-                        throw new RpcException(StatusCode.INTERNAL, "director sent no member token");
-                    }
-                    token = accepted.token();
-                    tokenIncarnation = inc;
-                    sentTagsVersion = version;
-                    log.debug("member '{}' #{} {} by {}", id, inc, accepted.result(), seed);
-                    succeeded(version);
-                    return;
-                } catch (RpcException e) {
-                    if (e.code() == StatusCode.FAILED_PRECONDITION && attempt == 0 && state == State.ACTIVE) {
-                        log.info("director {}: {}; raising the incarnation", seed, e.status().message());
-                        inc = raiseIncarnation(inc);
-                        continue;
-                    }
-                    failed(e, true);
-                    return;
-                }
-            }
-        }
-
-        private void heartbeat(long inc) {
-            HeartbeatAck ack;
-            try {
-                MemberLoad l = currentLoad();
-                ack = heartbeats.heartbeat(new Heartbeat(id.value(), inc, token, l.activeSessions(), l.inFlightCalls()));
-            } catch (RpcException e) {
-                if (e.code() == StatusCode.UNAUTHENTICATED) {
-                    log.info("director {} refused the member token of '{}' ({}); joining again", seed, id,
-                            e.status().message());
-                    token = null;
-                    join(inc);
-                } else {
-                    failed(e, false);
-                }
-                return;
-            }
-            if (ack == null || ack.action() == null) {
-                failed(new RpcException(StatusCode.INTERNAL, "empty heartbeat ack"), false);
-                return;
-            }
-            switch (ack.action()) {
-                case OK -> {
-                    if (ack.token() != null) {
-                        token = ack.token();
-                    }
-                    succeeded(sentTagsVersion);
-                }
-                case REJOIN -> {
-                    log.info("director {} asks '{}' to join again (incarnation {} FAILED, LEFT or forgotten)", seed,
-                            id, inc);
-                    join(raiseIncarnation(inc));
-                }
-                case STALE -> {
-                    log.warn("director {} knows a newer incarnation of '{}' than {}: does another process use this "
-                            + "member id?", seed, id, inc);
-                    join(raiseIncarnation(inc));
-                }
-            }
-        }
-
-        private void succeeded(int acceptedTagsVersion) {
-            failures = 0;
-            lastSuccessNanos = System.nanoTime();
-            retryAtNanos = System.nanoTime();
-            refusal = null;
-            if (lastProblem != null) {
-                log.info("director {} accepts '{}' again", seed, id);
-                lastProblem = null;
-            }
-            MemberStatus before = status;
-            setStatus(MemberStatus.ALIVE);
-            if (before == null || before == MemberStatus.LEFT) {
-                emit(ClusterEvent.Type.JOINED);
-            } else if (before != MemberStatus.ALIVE) {
-                emit(ClusterEvent.Type.RECOVERED);
-            }
-            onAccepted(acceptedTagsVersion);
-        }
-
-        private void failed(RpcException e, boolean joining) {
-            failures++;
-            boolean refused = isRefusal(e.code());
-            String problem = e.code() + ": " + e.status().message();
-            if (!problem.equals(lastProblem)) {
-                if (refused) {
-                    log.warn("director {} refused {} of '{}': {}", seed, joining ? "the join" : "a heartbeat", id, problem);
-                } else {
-                    log.info("director {} unreachable for '{}': {}", seed, id, problem);
-                }
-                lastProblem = problem;
-            }
-            long delay;
-            if (refused) {
-                delay = maxBackoff.toNanos();
-            } else if (joining || failures >= FAILURES_BEFORE_FAILED) {
-                int exponent = Math.min(20, joining ? failures - 1 : failures - FAILURES_BEFORE_FAILED);
-                delay = Math.min(maxBackoff.toNanos(), heartbeatInterval.toNanos() << exponent);
-            } else {
-                delay = 0; // try again at the next tick
-            }
-            if (delay > 0) {
-                delay += (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
-            }
-            retryAtNanos = System.nanoTime() + delay;
-            if (status != null && status != MemberStatus.LEFT) {
-                boolean silent = System.nanoTime() - lastSuccessNanos
-                        >= FAILURES_BEFORE_FAILED * heartbeatInterval.toNanos();
-                MemberStatus next = refused || silent || failures >= FAILURES_BEFORE_FAILED ? MemberStatus.FAILED
-                        : MemberStatus.SUSPECT;
-                MemberStatus before = status;
-                if (next != before && !(before == MemberStatus.FAILED && next == MemberStatus.SUSPECT)) {
-                    setStatus(next);
-                    if (before == MemberStatus.ALIVE && next == MemberStatus.FAILED) {
-                        emit(ClusterEvent.Type.SUSPECT);
-                    }
-                    emit(next == MemberStatus.FAILED ? ClusterEvent.Type.FAILED : ClusterEvent.Type.SUSPECT);
-                }
-            }
-            if (refused) {
-                refusal = e;
-                onRefused(e);
-            }
-        }
-
-        void leave() {
-            boolean acquired = false;
-            try {
-                acquired = exchange.tryAcquire(joinTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-                String t = token;
-                if (t != null) {
-                    calls.leave(new LeaveRequest(id.value(), tokenIncarnation, t));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RpcException e) {
-                log.info("leave of '{}' at {} failed: {}", id, seed, e.toString());
-            } finally {
-                token = null;
-                if (status != null && status != MemberStatus.LEFT) {
-                    setStatus(MemberStatus.LEFT);
-                    emit(ClusterEvent.Type.LEFT);
-                }
-                if (acquired) {
-                    exchange.release();
-                }
-            }
-        }
-
-        private void setStatus(MemberStatus next) {
-            status = next;
-            snapshot = new Member(directorId, seed, Map.of(Tags.ROLE, "director"), 0, Member.DEFAULT_WEIGHT,
-                    MemberLoad.ZERO, next, System.nanoTime(), 0.0);
-        }
-
-        private void emit(ClusterEvent.Type type) {
-            listeners.emit(ClusterEvent.of(type, snapshot, System.nanoTime(), Instant.now()));
-        }
-
-        void closeClient() {
-            client.close();
-        }
-    }
-
-    /** {@code host:port} or {@code [v6]:port}. */
-    record HostPort(String host, int port) {
-        static HostPort parse(String text) {
-            Objects.requireNonNull(text, "seed");
-            String s = text.strip();
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException("seed must be host:port: \"" + text + "\"");
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            } else if (host.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("IPv6 seeds must be bracketed, [addr]:port: \"" + text + "\"");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(s.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("seed port is not a number: \"" + text + "\"");
-            }
-            if (port < 1 || port > 65535 || host.isBlank()) {
-                throw new IllegalArgumentException("seed must be host:port with port 1..65535: \"" + text + "\"");
-            }
-            return new HostPort(host, port);
-        }
+        return "WorkerMembershipAgent[" + worker.id() + " " + worker.address() + " #" + worker.incarnation() + " "
+                + lifecycle.state() + "]";
     }
 
     /** Configuration of a {@link WorkerMembershipAgent}. */
@@ -889,25 +329,8 @@ public final class WorkerMembershipAgent implements ClusterMembership {
         }
 
         public WorkerMembershipAgent build() {
-            if (memberId == null || address == null) {
-                throw new IllegalStateException("set memberId(...) and advertisedAddress(host:port)");
-            }
-            if (seeds.isEmpty()) {
-                throw new IllegalStateException("set at least one seed (director host:port)");
-            }
-            if (tls == null) {
-                throw new IllegalStateException("set tls(ClientTls...): membership runs over TLS only");
-            }
-            if (heartbeatTimeout != null && heartbeatTimeout.compareTo(heartbeatInterval) >= 0) {
-                throw new IllegalStateException("heartbeatTimeout (" + heartbeatTimeout.toMillis()
-                        + " ms) must be shorter than heartbeatInterval (" + heartbeatInterval.toMillis() + " ms)");
-            }
-            if (seeds.stream().distinct().count() != seeds.size()) {
-                throw new IllegalStateException("seeds repeat an address: " + seeds);
-            }
-            // validates id, address, tags and weight the way the director will
-            MemberUpdate.builder(memberId, address).tags(tags).weight(weight).build();
-            return new WorkerMembershipAgent(this);
+            return new WorkerMembershipAgent(new WorkerAgentConfig(memberId, address, tags, weight, seeds, secret,
+                    tls, settings, heartbeatInterval, heartbeatTimeout, joinTimeout, maxBackoff, load, incarnation));
         }
 
         private static Duration positive(String name, Duration d) {
