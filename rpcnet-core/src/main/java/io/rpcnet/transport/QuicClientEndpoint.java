@@ -87,7 +87,8 @@ public final class QuicClientEndpoint implements AutoCloseable {
                     .remoteAddress(remote)
                     .connect();
             if (!future.await(settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                future.cancel(false);
+                // no future.cancel(): closing the datagram channel (below) fails the attempt without Netty
+                // logging a "complete already" warning when the handshake result arrives late
                 throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "QUIC handshake with " + host
                         + ":" + port + " timed out after " + settings.handshakeTimeout().toMillis() + " ms"));
             }
