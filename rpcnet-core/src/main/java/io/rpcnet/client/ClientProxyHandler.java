@@ -1,6 +1,7 @@
 package io.rpcnet.client;
 
 import io.rpcnet.service.MethodDescriptor;
+import io.rpcnet.service.ProxyObjectMethods;
 import io.rpcnet.service.ServiceDescriptor;
 import io.rpcnet.service.StreamObserver;
 
@@ -26,12 +27,8 @@ final class ClientProxyHandler implements InvocationHandler {
     @Override
     @SuppressWarnings("unchecked")
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        if (method.getDeclaringClass() == Object.class) {
-            return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                default -> description;
-            };
+        if (ProxyObjectMethods.handles(method)) {
+            return ProxyObjectMethods.invoke(proxy, method, args, description);
         }
         if (method.isDefault()) {
             return InvocationHandler.invokeDefault(proxy, method, args);

@@ -2,9 +2,14 @@ package io.rpcnet.server;
 
 import io.rpcnet.codec.JacksonCodec;
 import io.rpcnet.codec.RpcCodec;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.service.MethodDescriptor;
 import io.rpcnet.service.ServiceDescriptor;
+import io.rpcnet.session.RpcSession;
+import io.rpcnet.session.SessionManager;
 import io.rpcnet.transport.QuicServerEndpoint;
+import io.rpcnet.transport.ServerCallAcceptor;
 import io.rpcnet.transport.ServerTls;
 import io.rpcnet.transport.TransportSettings;
 import org.slf4j.Logger;
@@ -49,7 +54,8 @@ public final class RpcServer implements AutoCloseable {
         this.config = config;
         Map<String, RegisteredMethod> table = new HashMap<>();
         Map<String, ServiceDescriptor> descriptors = new LinkedHashMap<>();
-        List<ServerInterceptor> interceptors = List.copyOf(config.interceptors);
+        List<ServerInterceptor> interceptors = config.sessions == null ? List.copyOf(config.interceptors)
+                : withSessionBinding(config.sessions, config.interceptors);
         for (Map.Entry<Class<?>, Object> e : config.services.entrySet()) {
             ServiceDescriptor descriptor = ServiceDescriptor.of(e.getKey(), config.codec);
             if (descriptors.putIfAbsent(descriptor.name(), descriptor) != null) {
@@ -80,8 +86,19 @@ public final class RpcServer implements AutoCloseable {
         if (endpoint != null) {
             throw new IllegalStateException("server already started");
         }
-        endpoint = QuicServerEndpoint.start(config.bindAddress, config.tls, config.settings,
-                new CallDispatcher(methods, Set.copyOf(services.keySet()), executor), config.migrationModes);
+        ServerCallAcceptor dispatcher = new CallDispatcher(methods, Set.copyOf(services.keySet()), executor);
+        if (config.sessions != null) {
+            SessionManager sessions = config.sessions;
+            ServerCallAcceptor next = dispatcher;
+            dispatcher = (call, header) -> { // refuse a call of an unknown session before any work is done
+                if (header.sessionId() != null && sessions.find(header.sessionId()).isEmpty()) {
+                    throw sessionLost(sessions, header.sessionId());
+                }
+                return next.accept(call, header);
+            };
+        }
+        endpoint = QuicServerEndpoint.start(config.bindAddress, config.tls, config.settings, dispatcher,
+                config.migrationModes);
         log.info("RpcNet server serving {} on {}", services.keySet(), endpoint.localAddress());
         return this;
     }
@@ -108,6 +125,11 @@ public final class RpcServer implements AutoCloseable {
     /** How long {@link #close()} lets in-flight calls finish after GOAWAY. */
     public Duration shutdownGracePeriod() {
         return config.shutdownGracePeriod;
+    }
+
+    /** The sessions this server serves calls of, or {@code null} when sessions are off. */
+    public SessionManager sessions() {
+        return config.sessions;
     }
 
     public Map<String, ServiceDescriptor> services() {
@@ -168,6 +190,32 @@ public final class RpcServer implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Puts a session binder first: a call carrying a session id runs with {@link RpcSession#current()} set
+     * (for user interceptors too); a session that vanished since the call was accepted is SESSION_LOST.
+     */
+    private static List<ServerInterceptor> withSessionBinding(SessionManager sessions, List<ServerInterceptor> rest) {
+        List<ServerInterceptor> all = new ArrayList<>(rest.size() + 1);
+        all.add(invocation -> {
+            String id = invocation.context().sessionId();
+            if (id == null) {
+                return invocation.proceed();
+            }
+            RpcSession session = sessions.find(id).orElseThrow(() -> sessionLost(sessions, id));
+            session.touch();
+            try (RpcSession.Scope ignored = session.enter()) {
+                return invocation.proceed();
+            }
+        });
+        all.addAll(rest);
+        return List.copyOf(all);
+    }
+
+    private static RpcException sessionLost(SessionManager sessions, String id) {
+        return new RpcException(StatusCode.SESSION_LOST, "session '" + id + "' is not held by worker "
+                + sessions.workerId() + ": it expired, was closed, or its state was lost; open a new session");
+    }
+
     private static MethodHandle spreader(MethodDescriptor method, Object target) {
         java.lang.reflect.Method javaMethod = method.method();
         MethodHandle handle;
@@ -197,6 +245,7 @@ public final class RpcServer implements AutoCloseable {
         private Executor executor;
         private List<String> migrationModes = List.of();
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+        private SessionManager sessions;
 
         private Builder() {
         }
@@ -251,6 +300,17 @@ public final class RpcServer implements AutoCloseable {
         /** Session-migration modes announced in HELLO. */
         public Builder migrationModes(List<String> modes) {
             this.migrationModes = List.copyOf(new LinkedHashSet<>(modes));
+            return this;
+        }
+
+        /**
+         * Serves sessions held by {@code manager} (off by default). A call whose session id the manager knows
+         * runs with {@link RpcSession#current()} set; an unknown id fails with SESSION_LOST; a call without a
+         * session id runs without a session. Handlers open sessions with {@link SessionManager#create()} and
+         * return the id to the client in their response.
+         */
+        public Builder sessions(SessionManager manager) {
+            this.sessions = manager;
             return this;
         }
 

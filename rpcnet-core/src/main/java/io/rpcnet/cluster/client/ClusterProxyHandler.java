@@ -3,6 +3,7 @@ package io.rpcnet.cluster.client;
 import io.rpcnet.client.CallOptions;
 import io.rpcnet.cluster.TagFilter;
 import io.rpcnet.service.MethodDescriptor;
+import io.rpcnet.service.ProxyObjectMethods;
 import io.rpcnet.service.ServiceDescriptor;
 
 import java.lang.reflect.InvocationHandler;
@@ -28,12 +29,8 @@ final class ClusterProxyHandler implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        if (method.getDeclaringClass() == Object.class) {
-            return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                default -> description;
-            };
+        if (ProxyObjectMethods.handles(method)) {
+            return ProxyObjectMethods.invoke(proxy, method, args, description);
         }
         if (method.isDefault()) {
             return InvocationHandler.invokeDefault(proxy, method, args);

@@ -3,6 +3,7 @@ package io.rpcnet.boot.autoconfigure.client;
 import io.rpcnet.boot.annotation.RpcClient;
 import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyException;
 import io.rpcnet.client.CallOptions;
+import io.rpcnet.service.ProxyObjectMethods;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.FactoryBean;
@@ -59,12 +60,9 @@ public class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "RpcClient[" + type.getSimpleName() + " -> " + annotation.target() + "]";
-                };
+            if (ProxyObjectMethods.handles(method)) {
+                return ProxyObjectMethods.invoke(proxy, method, args,
+                        "RpcClient[" + type.getSimpleName() + " -> " + annotation.target() + "]");
             }
             try {
                 return method.invoke(delegate(), args);
