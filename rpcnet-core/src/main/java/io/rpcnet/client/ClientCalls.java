@@ -84,7 +84,7 @@ final class ClientCalls {
         ClientCallInfo info = intercept(method, options);
         UnaryResponse response = new UnaryResponse(method, info);
         CallHeader header = header(method, options, deadline, info);
-        ClientTransportCall call = client.connection().startCall(header, false,
+        ClientTransportCall call = client.connection(deadline).startCall(header, false,
                 payload(method, method.hasRequest() ? request : null), true, response);
         response.call = call;
         if (deadline != null) {
@@ -98,7 +98,7 @@ final class ClientCalls {
         Deadline deadline = deadline(options);
         ClientCallInfo info = intercept(method, options);
         UnaryResponse response = new UnaryResponse(method, info);
-        ClientTransportCall call = client.connection().startCall(header(method, options, deadline, info), true, null,
+        ClientTransportCall call = client.connection(deadline).startCall(header(method, options, deadline, info), true, null,
                 false, response);
         response.call = call;
         if (deadline != null) {
@@ -174,7 +174,7 @@ final class ClientCalls {
         try {
             ClientCallInfo info = intercept(method, options);
             streaming.info = info;
-            streaming.call = client.connection().startCall(header(method, options, deadline, info), true, first,
+            streaming.call = client.connection(deadline).startCall(header(method, options, deadline, info), true, first,
                     endAfterFirst, streaming);
         } catch (RpcException e) {
             observer.onError(e);

@@ -77,6 +77,14 @@ public final class RpcClient implements AutoCloseable {
 
     /** The connection in use, opened (or re-opened) on demand. */
     ClientConnection connection() {
+        return connection(null);
+    }
+
+    /**
+     * The connection in use; opening one waits at most until {@code deadline} (when given), so a call's
+     * deadline also bounds the handshake.
+     */
+    ClientConnection connection(io.rpcnet.service.Deadline deadline) {
         ClientConnection c = connection;
         if (c != null && c.isActive() && !c.isDraining()) {
             return c;
@@ -93,9 +101,28 @@ public final class RpcClient implements AutoCloseable {
                 retiring.add(c); // draining: finishes its calls, then is closed
             }
             closeIdleRetired();
-            ClientConnection fresh = endpoint.connect(config.host, config.port, config.migrationModes);
+            ClientConnection fresh = deadline == null
+                    ? endpoint.connect(config.host, config.port, config.migrationModes)
+                    : connectBefore(deadline);
             connection = fresh;
             return fresh;
+        }
+    }
+
+    private ClientConnection connectBefore(io.rpcnet.service.Deadline deadline) {
+        long nanos = deadline.remainingNanos();
+        if (nanos <= 0) {
+            throw new RpcException(io.rpcnet.protocol.Status.notProcessed(StatusCode.DEADLINE_EXCEEDED,
+                    "deadline passed before a connection to " + config.host + ":" + config.port + " was open"));
+        }
+        try {
+            return endpoint.connect(config.host, config.port, config.migrationModes, Duration.ofNanos(nanos));
+        } catch (RpcException e) {
+            if (deadline.isExpired() && e.getMessage().contains("timed out")) {
+                throw new RpcException(io.rpcnet.protocol.Status.notProcessed(StatusCode.DEADLINE_EXCEEDED,
+                        "deadline passed while connecting to " + config.host + ":" + config.port), e);
+            }
+            throw e;
         }
     }
 

@@ -54,6 +54,15 @@ public final class QuicClientEndpoint implements AutoCloseable {
      * naming the cause (for example an untrusted certificate or a host-name mismatch).
      */
     public ClientConnection connect(String host, int port, List<String> migrationModes) {
+        return connect(host, port, migrationModes, settings.handshakeTimeout());
+    }
+
+    /**
+     * As {@link #connect(String, int, List)}, giving up after {@code timeout} when that is shorter than the
+     * configured handshake timeout (a caller whose deadline is near must not wait for the full handshake).
+     */
+    public ClientConnection connect(String host, int port, List<String> migrationModes, java.time.Duration timeout) {
+        long waitMillis = Math.max(1, Math.min(settings.handshakeTimeout().toMillis(), timeout.toMillis()));
         InetSocketAddress remote;
         try {
             remote = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -86,11 +95,11 @@ public final class QuicClientEndpoint implements AutoCloseable {
                     .streamHandler(new RefuseServerStreams())
                     .remoteAddress(remote)
                     .connect();
-            if (!future.await(settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!future.await(waitMillis, TimeUnit.MILLISECONDS)) {
                 // no future.cancel(): closing the datagram channel (below) fails the attempt without Netty
                 // logging a "complete already" warning when the handshake result arrives late
                 throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "QUIC handshake with " + host
-                        + ":" + port + " timed out after " + settings.handshakeTimeout().toMillis() + " ms"));
+                        + ":" + port + " timed out after " + waitMillis + " ms"));
             }
             if (!future.isSuccess()) {
                 throw handshakeFailed(host, port, failure.cause != null ? failure.cause : future.cause());
