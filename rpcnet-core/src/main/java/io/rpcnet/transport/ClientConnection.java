@@ -111,6 +111,14 @@ public final class ClientConnection implements AutoCloseable {
         return calls.size();
     }
 
+    /**
+     * The connection's I/O thread. {@link #startCall} run there never blocks (elsewhere it may wait for a new
+     * stream); a forwarding proxy starts its calls here.
+     */
+    public java.util.concurrent.ScheduledExecutorService eventLoop() {
+        return quic.eventLoop();
+    }
+
     /** Streams this connection has open, control stream included. */
     public int openStreams() {
         return openStreams.get();

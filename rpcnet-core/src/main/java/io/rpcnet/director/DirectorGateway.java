@@ -1,0 +1,249 @@
+package io.rpcnet.director;
+
+import io.rpcnet.cluster.Member;
+import io.rpcnet.cluster.MemberId;
+import io.rpcnet.cluster.TagFilter;
+import io.rpcnet.cluster.Tags;
+import io.rpcnet.cluster.registry.WorkerRegistry;
+import io.rpcnet.protocol.CallHeader;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.Status;
+import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.transport.ClientTls;
+import io.rpcnet.transport.QuicClientEndpoint;
+import io.rpcnet.transport.QuicServerEndpoint;
+import io.rpcnet.transport.ServerCallListener;
+import io.rpcnet.transport.ServerTls;
+import io.rpcnet.transport.ServerTransportCall;
+import io.rpcnet.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The director's data plane: a QUIC endpoint that accepts calls for any method and forwards them, bytes
+ * untouched, to a worker over pooled director→worker connections. A call with a session id goes to the
+ * session's owner in the {@link RoutingTable} (an unknown session is SESSION_LOST); a call without one goes
+ * to a worker chosen by the {@link WorkerRegistry} among those matching the worker filter (default
+ * {@code role=worker}). Unary and streaming calls, deadlines (the remaining time is passed on), metadata and
+ * cancellation travel both ways; a worker's MOVED answer is re-routed once (see {@link Moved}).
+ *
+ * <p>Nothing here blocks an event loop: connections are dialled on separate threads, worker calls start
+ * on the worker connection's own event loop, and backpressure pauses the reading side rather than waiting.
+ */
+public final class DirectorGateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectorGateway.class);
+    /** The default filter of workers that take calls without a session. */
+    public static final TagFilter DEFAULT_WORKER_FILTER = TagFilter.of(Tags.ROLE, "worker");
+
+    private final Builder config;
+    private final WorkerRegistry registry;
+    private final RoutingTable routingTable;
+    private final TagFilter workerFilter;
+    private final AtomicInteger activeCalls = new AtomicInteger();
+    private QuicClientEndpoint clientEndpoint;
+    private ExecutorService connector;
+    private ScheduledExecutorService scheduler;
+    private WorkerConnections connections;
+    private volatile QuicServerEndpoint endpoint;
+
+    private DirectorGateway(Builder config) {
+        this.config = config;
+        this.registry = Objects.requireNonNull(config.registry, "registry");
+        this.routingTable = config.routingTable == null ? new RoutingTable() : config.routingTable;
+        this.workerFilter = config.workerFilter;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the endpoint and starts forwarding; returns this gateway. */
+    public synchronized DirectorGateway start() {
+        if (endpoint != null) {
+            throw new IllegalStateException("gateway already started");
+        }
+        Objects.requireNonNull(config.tls, "TLS is required: configure the director's certificate and key");
+        Objects.requireNonNull(config.workerTls, "workerTls is required to reach the workers");
+        connector = Executors.newCachedThreadPool(daemon("rpcnet-director-connect"));
+        scheduler = Executors.newSingleThreadScheduledExecutor(daemon("rpcnet-director-timer"));
+        clientEndpoint = new QuicClientEndpoint(config.workerTls, config.workerSettings);
+        connections = new WorkerConnections(clientEndpoint, connector, config.migrationModes);
+        try {
+            endpoint = QuicServerEndpoint.start(config.bindAddress, config.tls, config.settings, this::accept,
+                    config.migrationModes);
+        } catch (RuntimeException e) {
+            stopResources();
+            throw e;
+        }
+        log.info("RpcNet director gateway listening on {}, forwarding to workers matching {}",
+                endpoint.localAddress(), workerFilter);
+        return this;
+    }
+
+    private ServerCallListener accept(ServerTransportCall call, CallHeader header) {
+        MemberId worker;
+        if (header.sessionId() != null) {
+            worker = routingTable.route(header.sessionId()).map(RoutingTable.Route::owner)
+                    .orElseThrow(() -> new RpcException(StatusCode.SESSION_LOST, "session '" + header.sessionId()
+                            + "' is not known to the director: it expired, was closed, or its state was lost;"
+                            + " open a new session"));
+        } else {
+            try {
+                worker = registry.require(workerFilter).id();
+            } catch (RpcException e) {
+                throw new RpcException(Status.notProcessed(e.code(), e.getMessage()), e);
+            }
+        }
+        ForwardedCall forwarded = new ForwardedCall(this, call, header);
+        activeCalls.incrementAndGet();
+        forwarded.begin(worker);
+        return forwarded;
+    }
+
+    public InetSocketAddress localAddress() {
+        return requireStarted().localAddress();
+    }
+
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    public RoutingTable routingTable() {
+        return routingTable;
+    }
+
+    public WorkerRegistry registry() {
+        return registry;
+    }
+
+    public TagFilter workerFilter() {
+        return workerFilter;
+    }
+
+    /** Calls being forwarded right now. */
+    public int activeCalls() {
+        return activeCalls.get();
+    }
+
+    /** Client-side QUIC streams open on the director (a leak shows as a number that never returns to zero). */
+    public int openStreams() {
+        QuicServerEndpoint e = endpoint;
+        return e == null ? 0 : e.openStreams();
+    }
+
+    public int activeConnections() {
+        QuicServerEndpoint e = endpoint;
+        return e == null ? 0 : e.activeConnections();
+    }
+
+    /** Whether a live pooled connection to {@code worker} exists. */
+    public boolean isConnectedTo(MemberId worker) {
+        WorkerConnections c = connections;
+        return c != null && c.isConnected(worker);
+    }
+
+    WorkerConnections connections() {
+        return connections;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    void callEnded() {
+        activeCalls.decrementAndGet();
+    }
+
+    Member member(MemberId id) {
+        return registry.member(id).orElse(null);
+    }
+
+    @Override
+    public synchronized void close() {
+        QuicServerEndpoint e = endpoint;
+        if (e == null) {
+            return;
+        }
+        endpoint = null;
+        e.close();
+        stopResources();
+    }
+
+    private void stopResources() {
+        if (connections != null) {
+            connections.close();
+        }
+        if (clientEndpoint != null) {
+            clientEndpoint.close();
+        }
+        if (connector != null) {
+            connector.shutdownNow();
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private QuicServerEndpoint requireStarted() {
+        QuicServerEndpoint e = endpoint;
+        if (e == null) {
+            throw new IllegalStateException("gateway not started");
+        }
+        return e;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Configuration of a gateway; TLS (its own identity, and trust for the workers) is mandatory. */
+    public static final class Builder {
+        private InetSocketAddress bindAddress = new InetSocketAddress(0);
+        private ServerTls tls;
+        private ClientTls workerTls;
+        private TransportSettings settings = TransportSettings.defaults();
+        private TransportSettings workerSettings = TransportSettings.defaults();
+        private WorkerRegistry registry;
+        private RoutingTable routingTable;
+        private TagFilter workerFilter = DEFAULT_WORKER_FILTER;
+        private List<String> migrationModes = List.of("gateway");
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(InetSocketAddress v) { bindAddress = Objects.requireNonNull(v); return this; }
+        /** The director's own certificate, presented to clients. */
+        public Builder tls(ServerTls v) { tls = v; return this; }
+        /** Trust (and optional client identity) for the director→worker connections. */
+        public Builder workerTls(ClientTls v) { workerTls = v; return this; }
+        /** Transport settings of the client-facing endpoint. */
+        public Builder settings(TransportSettings v) { settings = Objects.requireNonNull(v); return this; }
+        /** Transport settings of the director→worker connections. */
+        public Builder workerSettings(TransportSettings v) { workerSettings = Objects.requireNonNull(v); return this; }
+        public Builder registry(WorkerRegistry v) { registry = v; return this; }
+        public Builder routingTable(RoutingTable v) { routingTable = v; return this; }
+        /** Which workers take calls without a session (default {@code role=worker}). */
+        public Builder workerFilter(TagFilter v) { workerFilter = Objects.requireNonNull(v); return this; }
+        public Builder migrationModes(List<String> v) { migrationModes = List.copyOf(v); return this; }
+
+        public DirectorGateway build() {
+            return new DirectorGateway(this);
+        }
+    }
+}

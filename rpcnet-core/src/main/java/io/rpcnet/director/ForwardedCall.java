@@ -1,0 +1,465 @@
+package io.rpcnet.director;
+
+import io.rpcnet.cluster.Member;
+import io.rpcnet.cluster.MemberId;
+import io.rpcnet.cluster.registry.LoadTracker;
+import io.rpcnet.protocol.CallHeader;
+import io.rpcnet.protocol.Metadata;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.Status;
+import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.transport.ClientCallListener;
+import io.rpcnet.transport.ClientConnection;
+import io.rpcnet.transport.ClientTransportCall;
+import io.rpcnet.transport.InboundMessage;
+import io.rpcnet.transport.PayloadWriter;
+import io.rpcnet.transport.ServerCallListener;
+import io.rpcnet.transport.ServerTransportCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call through the director: the client's side ({@link ServerCallListener}, on the gateway's event loop)
+ * and the worker's side (an {@link Attempt}, on the worker connection's event loop), joined by a lock that
+ * is only ever held for non-blocking work. Messages travel as opaque bytes.
+ *
+ * <p>Request messages sent to the worker are kept (retained) until the worker's first response message, so
+ * a MOVED answer — which a worker gives before running anything — can be replayed on the new owner once.
+ */
+final class ForwardedCall implements ServerCallListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ForwardedCall.class);
+    /** Replay buffer limits: beyond them a MOVED answer is passed to the client instead. */
+    private static final int REPLAY_MAX_MESSAGES = 64;
+    private static final long REPLAY_MAX_BYTES = 1 << 20;
+    private static final long READY_POLL_MICROS = 500;
+
+    private final DirectorGateway gateway;
+    private final ServerTransportCall downstream;
+    private final CallHeader header;
+    private final boolean dedicated;
+    private final long acceptedNanos = System.nanoTime();
+
+    // all guarded by "this"
+    private final ArrayDeque<InboundMessage> pending = new ArrayDeque<>();
+    private final List<InboundMessage> sent = new ArrayList<>();
+    private long sentBytes;
+    private boolean replayable = true;
+    private boolean clientHalfClosed;
+    private boolean workerHalfClosed;
+    private boolean done;
+    private boolean rerouted;
+    private MemberId target;
+    private ClientConnection connection;
+    private Attempt attempt;
+    private InboundMessage heldResponse;
+    private LoadTracker.Lease lease;
+    private boolean upstreamPollScheduled;
+    private boolean downstreamPollScheduled;
+
+    ForwardedCall(DirectorGateway gateway, ServerTransportCall downstream, CallHeader header) {
+        this.gateway = gateway;
+        this.downstream = downstream;
+        this.header = header;
+        this.dedicated = downstream.isDedicated();
+    }
+
+    /** Starts routing to {@code worker} (called once, from the acceptor). */
+    void begin(MemberId worker) {
+        route(worker);
+    }
+
+    private void route(MemberId worker) {
+        Member member = gateway.registry().member(worker).orElse(null);
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            target = worker;
+            connection = null;
+            if (lease != null) {
+                lease.close();
+                lease = null;
+            }
+            if (member != null) {
+                try {
+                    lease = gateway.registry().loadTracker(worker).acquireCall();
+                } catch (IllegalArgumentException unknown) {
+                    lease = null;
+                }
+            }
+        }
+        if (member == null) {
+            fail(Status.notProcessed(StatusCode.UNAVAILABLE, "worker " + worker + " is not known to the director"));
+            return;
+        }
+        CompletableFuture<ClientConnection> future = gateway.connections().connection(member);
+        future.whenComplete((c, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                fail(cause instanceof RpcException e ? e.status()
+                        : Status.notProcessed(StatusCode.UNAVAILABLE, "cannot reach worker " + worker + ": " + cause));
+                return;
+            }
+            synchronized (this) {
+                if (done || !worker.equals(target)) {
+                    return;
+                }
+                connection = c;
+            }
+            c.eventLoop().execute(this::tryStart);
+        });
+    }
+
+    /** On the worker connection's event loop: starts the worker call once it can be sent. */
+    private void tryStart() {
+        Status failure = null;
+        synchronized (this) {
+            ClientConnection c = connection;
+            if (done || c == null || attempt != null || (!dedicated && !clientHalfClosed)) {
+                return; // a unary call starts once its request is complete: CALL + MESSAGE + END in one write
+            }
+            long timeoutMicros = header.timeoutMicros();
+            if (timeoutMicros > 0) {
+                timeoutMicros -= TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - acceptedNanos);
+                if (timeoutMicros <= 0) {
+                    failure = Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed in the director before the call"
+                            + " reached a worker");
+                }
+            }
+            if (failure == null) {
+                CallHeader forwarded = new CallHeader(header.method(), Math.max(0, timeoutMicros), header.sessionId(),
+                        header.metadata());
+                InboundMessage first = pending.poll();
+                boolean endAfterFirst = clientHalfClosed && pending.isEmpty();
+                Attempt a = new Attempt(target);
+                attempt = a;
+                try {
+                    a.call = c.startCall(forwarded, dedicated, first == null ? null : bytesOf(first), endAfterFirst, a);
+                } catch (RpcException e) {
+                    attempt = null;
+                    if (first != null) {
+                        pending.addFirst(first);
+                    }
+                    failure = e.status();
+                } catch (RuntimeException e) {
+                    attempt = null;
+                    if (first != null) {
+                        pending.addFirst(first);
+                    }
+                    failure = Status.notProcessed(StatusCode.UNAVAILABLE, "cannot start the call on worker " + target
+                            + ": " + e);
+                }
+                if (failure == null) {
+                    if (first != null) {
+                        keepOrRelease(first);
+                    }
+                    workerHalfClosed = endAfterFirst;
+                    while (!pending.isEmpty() && !done && attempt == a) {
+                        InboundMessage m = pending.poll();
+                        boolean last = clientHalfClosed && pending.isEmpty();
+                        sendUp(a, m, last);
+                        workerHalfClosed |= last;
+                    }
+                    if (clientHalfClosed && !workerHalfClosed && attempt == a) {
+                        workerHalfClosed = true;
+                        a.call.halfClose();
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            fail(failure);
+        }
+    }
+
+    /** Sends one request message to the worker (caller holds the lock); pauses the client when the worker is behind. */
+    private void sendUp(Attempt a, InboundMessage m, boolean end) {
+        try {
+            a.call.sendMessage(bytesOf(m), end);
+        } catch (RuntimeException e) {
+            m.release();
+            Status s = Status.fromThrowable(e);
+            a.call.cancel(s);
+            return;
+        }
+        keepOrRelease(m);
+        if (!a.call.isReady() && dedicated && !upstreamPollScheduled) {
+            upstreamPollScheduled = true;
+            downstream.pauseInbound();
+            gateway.scheduler().schedule(() -> pollUpstreamReady(a), READY_POLL_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void pollUpstreamReady(Attempt a) {
+        synchronized (this) {
+            if (!done && attempt == a && !a.call.isReady()) {
+                gateway.scheduler().schedule(() -> pollUpstreamReady(a), READY_POLL_MICROS, TimeUnit.MICROSECONDS);
+                return;
+            }
+            upstreamPollScheduled = false;
+        }
+        downstream.resumeInbound();
+    }
+
+    private void keepOrRelease(InboundMessage m) {
+        if (replayable && header.sessionId() != null && sent.size() < REPLAY_MAX_MESSAGES
+                && sentBytes + m.size() <= REPLAY_MAX_BYTES) {
+            sent.add(m);
+            sentBytes += m.size();
+        } else {
+            stopReplay();
+            m.release();
+        }
+    }
+
+    private void stopReplay() {
+        replayable = false;
+        sent.forEach(InboundMessage::release);
+        sent.clear();
+        sentBytes = 0;
+    }
+
+    // ---- the client's side (gateway event loop) ------------------------------------------------------
+
+    @Override
+    public void onMessage(InboundMessage message) {
+        synchronized (this) {
+            if (done) {
+                message.release();
+                return;
+            }
+            Attempt a = attempt;
+            if (a == null) {
+                pending.add(message);
+                return;
+            }
+            sendUp(a, message, false);
+        }
+    }
+
+    @Override
+    public void onHalfClose() {
+        ClientConnection startOn = null;
+        synchronized (this) {
+            if (done || clientHalfClosed) {
+                return;
+            }
+            clientHalfClosed = true;
+            Attempt a = attempt;
+            if (a != null) {
+                if (!workerHalfClosed) {
+                    workerHalfClosed = true;
+                    a.call.halfClose();
+                }
+            } else {
+                startOn = connection;
+            }
+        }
+        if (startOn != null) {
+            startOn.eventLoop().execute(this::tryStart);
+        }
+    }
+
+    @Override
+    public void onCancel(Status reason) {
+        Attempt a;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            a = finishLocked();
+        }
+        if (a != null) {
+            a.call.cancel(reason); // CANCEL (with the client's code: CANCELLED or DEADLINE_EXCEEDED) to the worker
+        }
+    }
+
+    /** Ends the call towards the client with {@code status} and abandons the worker call, if any. */
+    private void fail(Status status) {
+        Attempt a;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            a = finishLocked();
+            downstream.sendStatus(status, null);
+        }
+        if (a != null) {
+            a.call.cancel(Status.of(StatusCode.CANCELLED, "director abandoned the call: " + status.message()));
+        }
+    }
+
+    /** Marks the call done and frees everything it holds (caller holds the lock); returns the live attempt. */
+    private Attempt finishLocked() {
+        done = true;
+        Attempt a = attempt;
+        attempt = null;
+        pending.forEach(InboundMessage::release);
+        pending.clear();
+        stopReplay();
+        if (heldResponse != null) {
+            heldResponse.release();
+            heldResponse = null;
+        }
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+        gateway.callEnded();
+        return a != null && a.call != null ? a : null;
+    }
+
+    // ---- the worker's side (worker connection's event loop) ---------------------------------------------
+
+    /** One attempt at the call on one worker; callbacks of an abandoned attempt are ignored. */
+    private final class Attempt implements ClientCallListener {
+        final MemberId worker;
+        ClientTransportCall call;
+
+        Attempt(MemberId worker) {
+            this.worker = worker;
+        }
+
+        @Override
+        public void onMessage(InboundMessage message) {
+            synchronized (ForwardedCall.this) {
+                if (done || attempt != this) {
+                    message.release();
+                    return;
+                }
+                stopReplay(); // the worker is running the call: it can no longer answer MOVED
+                if (!dedicated) {
+                    if (heldResponse != null) { // more than one reply to a unary call: pass them on as they are
+                        sendDown(heldResponse);
+                    }
+                    heldResponse = message; // sent with the STATUS in one write
+                    return;
+                }
+                sendDown(message);
+            }
+        }
+
+        private void sendDown(InboundMessage message) {
+            try {
+                downstream.sendMessage(bytesOf(message));
+            } catch (RuntimeException e) {
+                Status s = Status.fromThrowable(e);
+                message.release();
+                if (heldResponse == message) {
+                    heldResponse = null;
+                }
+                call.cancel(s);
+                return;
+            }
+            message.release();
+            if (heldResponse == message) {
+                heldResponse = null;
+            }
+            if (dedicated && !downstream.isReady() && !downstreamPollScheduled) {
+                downstreamPollScheduled = true;
+                call.pauseInbound();
+                gateway.scheduler().schedule(this::pollDownstreamReady, READY_POLL_MICROS, TimeUnit.MICROSECONDS);
+            }
+        }
+
+        private void pollDownstreamReady() {
+            synchronized (ForwardedCall.this) {
+                if (!done && attempt == this && !downstream.isReady()) {
+                    gateway.scheduler().schedule(this::pollDownstreamReady, READY_POLL_MICROS, TimeUnit.MICROSECONDS);
+                    return;
+                }
+                downstreamPollScheduled = false;
+            }
+            call.resumeInbound();
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            MemberId reroute = null;
+            synchronized (ForwardedCall.this) {
+                if (done || attempt != this) {
+                    return;
+                }
+                if (status.code() == StatusCode.MOVED && !rerouted && replayable && header.sessionId() != null) {
+                    reroute = movedTarget(status, trailers);
+                }
+                if (reroute != null) {
+                    rerouted = true;
+                    attempt = null;
+                    for (int i = sent.size() - 1; i >= 0; i--) {
+                        pending.addFirst(sent.get(i));
+                    }
+                    sent.clear();
+                    sentBytes = 0;
+                    workerHalfClosed = false;
+                    log.debug("call {} of session {} moved from {} to {}; re-routing", header.method(),
+                            header.sessionId(), worker, reroute);
+                } else {
+                    InboundMessage held = heldResponse;
+                    heldResponse = null;
+                    Attempt self = finishLocked();
+                    assert self == this || self == null;
+                    if (held != null && trailers.isEmpty()) {
+                        try {
+                            downstream.sendMessageAndStatus(bytesOf(held), status);
+                        } catch (RuntimeException e) {
+                            downstream.sendStatus(Status.fromThrowable(e), null);
+                        } finally {
+                            held.release();
+                        }
+                    } else {
+                        if (held != null) {
+                            try {
+                                downstream.sendMessage(bytesOf(held));
+                            } catch (RuntimeException e) {
+                                status = Status.fromThrowable(e);
+                                trailers = null;
+                            } finally {
+                                held.release();
+                            }
+                        }
+                        downstream.sendStatus(status, trailers);
+                    }
+                }
+            }
+            if (reroute != null) {
+                route(reroute);
+            }
+        }
+
+        /** Where a MOVED session lives now: the routing table if it already knows, else the worker's trailer. */
+        private MemberId movedTarget(Status status, Metadata trailers) {
+            RoutingTable table = gateway.routingTable();
+            RoutingTable.Route route = table.route(header.sessionId()).orElse(null);
+            if (route != null && !route.owner().equals(worker)) {
+                return route.owner();
+            }
+            MemberId named = Moved.newOwner(status, trailers).orElse(null);
+            if (named == null || named.equals(worker)) {
+                return null;
+            }
+            if (route != null) {
+                table.switchOwner(header.sessionId(), worker, route.epoch(), named);
+            }
+            return named;
+        }
+    }
+
+    /** The message's bytes, copied straight into the outgoing frame; the message itself is not released. */
+    private static PayloadWriter bytesOf(InboundMessage message) {
+        return out -> {
+            try (InputStream in = message.stream()) {
+                in.transferTo(out);
+            }
+        };
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The director gateway: clients connect to a director, which forwards every call (unary and streaming,
+ * bytes untouched) to the owning worker over pooled director→worker QUIC connections. {@link
+ * io.rpcnet.director.RoutingTable} maps sessions to their owner and epoch.
+ */
+package io.rpcnet.director;
