@@ -107,7 +107,7 @@ public final class DirectorGateway implements AutoCloseable {
         }
         ForwardedCall forwarded = new ForwardedCall(this, call, header);
         activeCalls.incrementAndGet();
-        forwarded.begin(worker);
+        forwarded.route(worker);
         return forwarded;
     }
 

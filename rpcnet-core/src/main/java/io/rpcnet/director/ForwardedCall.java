@@ -18,10 +18,7 @@ import io.rpcnet.transport.ServerTransportCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.InputStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,17 +26,11 @@ import java.util.concurrent.TimeUnit;
  * One call through the director: the client's side ({@link ServerCallListener}, on the gateway's event loop)
  * and the worker's side (an {@link Attempt}, on the worker connection's event loop), joined by a lock that
  * is only ever held for non-blocking work. Messages travel as opaque bytes.
- *
- * <p>Request messages sent to the worker are kept (retained) until the worker's first response message, so
- * a MOVED answer — which a worker gives before running anything — can be replayed on the new owner once.
+ * Request messages stay in a {@link ReplayBuffer} until the worker responds, so a MOVED can be replayed once.
  */
 final class ForwardedCall implements ServerCallListener {
 
     private static final Logger log = LoggerFactory.getLogger(ForwardedCall.class);
-    /** Replay buffer limits: beyond them a MOVED answer is passed to the client instead. */
-    private static final int REPLAY_MAX_MESSAGES = 64;
-    private static final long REPLAY_MAX_BYTES = 1 << 20;
-    private static final long READY_POLL_MICROS = 500;
 
     private final DirectorGateway gateway;
     private final ServerTransportCall downstream;
@@ -49,9 +40,7 @@ final class ForwardedCall implements ServerCallListener {
 
     // all guarded by "this"
     private final ArrayDeque<InboundMessage> pending = new ArrayDeque<>();
-    private final List<InboundMessage> sent = new ArrayList<>();
-    private long sentBytes;
-    private boolean replayable = true;
+    private final ReplayBuffer replay;
     private boolean clientHalfClosed;
     private boolean workerHalfClosed;
     private boolean done;
@@ -61,22 +50,17 @@ final class ForwardedCall implements ServerCallListener {
     private Attempt attempt;
     private InboundMessage heldResponse;
     private LoadTracker.Lease lease;
-    private boolean upstreamPollScheduled;
-    private boolean downstreamPollScheduled;
 
     ForwardedCall(DirectorGateway gateway, ServerTransportCall downstream, CallHeader header) {
         this.gateway = gateway;
         this.downstream = downstream;
         this.header = header;
         this.dedicated = downstream.isDedicated();
+        this.replay = new ReplayBuffer(header.sessionId() != null);
     }
 
-    /** Starts routing to {@code worker} (called once, from the acceptor). */
-    void begin(MemberId worker) {
-        route(worker);
-    }
-
-    private void route(MemberId worker) {
+    /** Routes the call to {@code worker}: first from the acceptor, again after a MOVED. */
+    void route(MemberId worker) {
         Member member = gateway.registry().member(worker).orElse(null);
         synchronized (this) {
             if (done) {
@@ -143,7 +127,7 @@ final class ForwardedCall implements ServerCallListener {
                 Attempt a = new Attempt(target);
                 attempt = a;
                 try {
-                    a.call = c.startCall(forwarded, dedicated, first == null ? null : bytesOf(first), endAfterFirst, a);
+                    a.call = c.startCall(forwarded, dedicated, first == null ? null : PayloadWriter.copyOf(first), endAfterFirst, a);
                 } catch (RpcException e) {
                     attempt = null;
                     if (first != null) {
@@ -160,7 +144,7 @@ final class ForwardedCall implements ServerCallListener {
                 }
                 if (failure == null) {
                     if (first != null) {
-                        keepOrRelease(first);
+                        replay.keepOrRelease(first);
                     }
                     workerHalfClosed = endAfterFirst;
                     while (!pending.isEmpty() && !done && attempt == a) {
@@ -184,48 +168,15 @@ final class ForwardedCall implements ServerCallListener {
     /** Sends one request message to the worker (caller holds the lock); pauses the client when the worker is behind. */
     private void sendUp(Attempt a, InboundMessage m, boolean end) {
         try {
-            a.call.sendMessage(bytesOf(m), end);
+            a.call.sendMessage(PayloadWriter.copyOf(m), end);
         } catch (RuntimeException e) {
             m.release();
             Status s = Status.fromThrowable(e);
             a.call.cancel(s);
             return;
         }
-        keepOrRelease(m);
-        if (!a.call.isReady() && dedicated && !upstreamPollScheduled) {
-            upstreamPollScheduled = true;
-            downstream.pauseInbound();
-            gateway.scheduler().schedule(() -> pollUpstreamReady(a), READY_POLL_MICROS, TimeUnit.MICROSECONDS);
-        }
-    }
-
-    private void pollUpstreamReady(Attempt a) {
-        synchronized (this) {
-            if (!done && attempt == a && !a.call.isReady()) {
-                gateway.scheduler().schedule(() -> pollUpstreamReady(a), READY_POLL_MICROS, TimeUnit.MICROSECONDS);
-                return;
-            }
-            upstreamPollScheduled = false;
-        }
-        downstream.resumeInbound();
-    }
-
-    private void keepOrRelease(InboundMessage m) {
-        if (replayable && header.sessionId() != null && sent.size() < REPLAY_MAX_MESSAGES
-                && sentBytes + m.size() <= REPLAY_MAX_BYTES) {
-            sent.add(m);
-            sentBytes += m.size();
-        } else {
-            stopReplay();
-            m.release();
-        }
-    }
-
-    private void stopReplay() {
-        replayable = false;
-        sent.forEach(InboundMessage::release);
-        sent.clear();
-        sentBytes = 0;
+        replay.keepOrRelease(m);
+        a.upstream.holdIfBlocked();
     }
 
     // ---- the client's side (gateway event loop) ------------------------------------------------------
@@ -305,7 +256,7 @@ final class ForwardedCall implements ServerCallListener {
         attempt = null;
         pending.forEach(InboundMessage::release);
         pending.clear();
-        stopReplay();
+        replay.stop();
         if (heldResponse != null) {
             heldResponse.release();
             heldResponse = null;
@@ -324,9 +275,20 @@ final class ForwardedCall implements ServerCallListener {
     private final class Attempt implements ClientCallListener {
         final MemberId worker;
         ClientTransportCall call;
+        /** Client → worker: the client stops reading while the worker's stream is full. */
+        final BackpressureRelay upstream;
+        /** Worker → client: the worker's stream stops being read while the client's is full. */
+        final BackpressureRelay downstreamRelay;
 
         Attempt(MemberId worker) {
             this.worker = worker;
+            Object lock = ForwardedCall.this;
+            this.upstream = new BackpressureRelay(gateway.scheduler(), lock,
+                    () -> dedicated && !done && attempt == this && call != null && !call.isReady(),
+                    downstream::pauseInbound, downstream::resumeInbound);
+            this.downstreamRelay = new BackpressureRelay(gateway.scheduler(), lock,
+                    () -> dedicated && !done && attempt == this && !downstream.isReady(),
+                    () -> call.pauseInbound(), () -> call.resumeInbound());
         }
 
         @Override
@@ -336,7 +298,7 @@ final class ForwardedCall implements ServerCallListener {
                     message.release();
                     return;
                 }
-                stopReplay(); // the worker is running the call: it can no longer answer MOVED
+                replay.stop(); // the worker is running the call: it can no longer answer MOVED
                 if (!dedicated) {
                     if (heldResponse != null) { // more than one reply to a unary call: pass them on as they are
                         sendDown(heldResponse);
@@ -350,7 +312,7 @@ final class ForwardedCall implements ServerCallListener {
 
         private void sendDown(InboundMessage message) {
             try {
-                downstream.sendMessage(bytesOf(message));
+                downstream.sendMessage(PayloadWriter.copyOf(message));
             } catch (RuntimeException e) {
                 Status s = Status.fromThrowable(e);
                 message.release();
@@ -364,22 +326,7 @@ final class ForwardedCall implements ServerCallListener {
             if (heldResponse == message) {
                 heldResponse = null;
             }
-            if (dedicated && !downstream.isReady() && !downstreamPollScheduled) {
-                downstreamPollScheduled = true;
-                call.pauseInbound();
-                gateway.scheduler().schedule(this::pollDownstreamReady, READY_POLL_MICROS, TimeUnit.MICROSECONDS);
-            }
-        }
-
-        private void pollDownstreamReady() {
-            synchronized (ForwardedCall.this) {
-                if (!done && attempt == this && !downstream.isReady()) {
-                    gateway.scheduler().schedule(this::pollDownstreamReady, READY_POLL_MICROS, TimeUnit.MICROSECONDS);
-                    return;
-                }
-                downstreamPollScheduled = false;
-            }
-            call.resumeInbound();
+            downstreamRelay.holdIfBlocked();
         }
 
         @Override
@@ -389,17 +336,13 @@ final class ForwardedCall implements ServerCallListener {
                 if (done || attempt != this) {
                     return;
                 }
-                if (status.code() == StatusCode.MOVED && !rerouted && replayable && header.sessionId() != null) {
+                if (status.code() == StatusCode.MOVED && !rerouted && replay.isReplayable()) {
                     reroute = movedTarget(status, trailers);
                 }
                 if (reroute != null) {
                     rerouted = true;
                     attempt = null;
-                    for (int i = sent.size() - 1; i >= 0; i--) {
-                        pending.addFirst(sent.get(i));
-                    }
-                    sent.clear();
-                    sentBytes = 0;
+                    replay.requeueInto(pending);
                     workerHalfClosed = false;
                     log.debug("call {} of session {} moved from {} to {}; re-routing", header.method(),
                             header.sessionId(), worker, reroute);
@@ -410,7 +353,7 @@ final class ForwardedCall implements ServerCallListener {
                     assert self == this || self == null;
                     if (held != null && trailers.isEmpty()) {
                         try {
-                            downstream.sendMessageAndStatus(bytesOf(held), status);
+                            downstream.sendMessageAndStatus(PayloadWriter.copyOf(held), status);
                         } catch (RuntimeException e) {
                             downstream.sendStatus(Status.fromThrowable(e), null);
                         } finally {
@@ -419,7 +362,7 @@ final class ForwardedCall implements ServerCallListener {
                     } else {
                         if (held != null) {
                             try {
-                                downstream.sendMessage(bytesOf(held));
+                                downstream.sendMessage(PayloadWriter.copyOf(held));
                             } catch (RuntimeException e) {
                                 status = Status.fromThrowable(e);
                                 trailers = null;
@@ -452,14 +395,5 @@ final class ForwardedCall implements ServerCallListener {
             }
             return named;
         }
-    }
-
-    /** The message's bytes, copied straight into the outgoing frame; the message itself is not released. */
-    private static PayloadWriter bytesOf(InboundMessage message) {
-        return out -> {
-            try (InputStream in = message.stream()) {
-                in.transferTo(out);
-            }
-        };
     }
 }

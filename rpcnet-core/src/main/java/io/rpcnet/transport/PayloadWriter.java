@@ -9,6 +9,15 @@ public interface PayloadWriter {
 
     void writeTo(OutputStream out) throws IOException;
 
+    /** Copies a received message as it is (forwarding); the message itself is not released. */
+    static PayloadWriter copyOf(InboundMessage message) {
+        return out -> {
+            try (java.io.InputStream in = message.stream()) {
+                in.transferTo(out);
+            }
+        };
+    }
+
     /** A writer for bytes already serialized. */
     static PayloadWriter ofBytes(byte[] bytes) {
         return out -> out.write(bytes);
