@@ -1,7 +1,7 @@
 package io.rpcnet.boot.autoconfigure.client;
 
+import io.rpcnet.boot.autoconfigure.TransportProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,19 +9,10 @@ import java.util.Map;
 
 /** RpcNet clients, under {@code rpcnet.client}. */
 @ConfigurationProperties("rpcnet.client")
-public class RpcClientProperties {
+public class RpcClientProperties extends TransportProperties {
 
     /** Deadline of every call unless a target or proxy sets its own; the server learns it too. */
     private Duration defaultDeadline = Duration.ofSeconds(30);
-
-    /** Largest message sent or accepted. */
-    private DataSize maxMessageSize = DataSize.ofMegabytes(4);
-
-    /** A connection silent this long is closed. */
-    private Duration idleTimeout = Duration.ofSeconds(60);
-
-    /** Interval of keep-alive PINGs; 0 disables. */
-    private Duration keepAlive = Duration.ofSeconds(20);
 
     private final Ssl ssl = new Ssl();
 
@@ -34,30 +25,6 @@ public class RpcClientProperties {
 
     public void setDefaultDeadline(Duration defaultDeadline) {
         this.defaultDeadline = defaultDeadline;
-    }
-
-    public DataSize getMaxMessageSize() {
-        return maxMessageSize;
-    }
-
-    public void setMaxMessageSize(DataSize maxMessageSize) {
-        this.maxMessageSize = maxMessageSize;
-    }
-
-    public Duration getIdleTimeout() {
-        return idleTimeout;
-    }
-
-    public void setIdleTimeout(Duration idleTimeout) {
-        this.idleTimeout = idleTimeout;
-    }
-
-    public Duration getKeepAlive() {
-        return keepAlive;
-    }
-
-    public void setKeepAlive(Duration keepAlive) {
-        this.keepAlive = keepAlive;
     }
 
     public Ssl getSsl() {

@@ -81,16 +81,7 @@ public class RpcClients implements DisposableBean {
     }
 
     private TransportSettings settings() {
-        long maxMessage = properties.getMaxMessageSize().toBytes();
-        if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
-            throw new InvalidRpcPropertyException("rpcnet.client.max-message-size", properties.getMaxMessageSize(),
-                    "must be between 1KB and 2GB");
-        }
-        return TransportSettings.builder()
-                .maxMessageSize((int) maxMessage)
-                .idleTimeout(properties.getIdleTimeout())
-                .keepAliveInterval(properties.getKeepAlive())
-                .build();
+        return properties.applyTo(TransportSettings.builder(), "rpcnet.client").build();
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
@@ -170,11 +169,6 @@ public class RpcServerLifecycle implements SmartLifecycle {
     }
 
     private TransportSettings settings() {
-        long maxMessage = properties.getMaxMessageSize().toBytes();
-        if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
-            throw new InvalidRpcPropertyException("rpcnet.server.max-message-size", properties.getMaxMessageSize(),
-                    "must be between 1KB and 2GB");
-        }
         if (properties.getMaxConcurrentCalls() < 1) {
             throw new InvalidRpcPropertyException("rpcnet.server.max-concurrent-calls",
                     properties.getMaxConcurrentCalls(), "must be at least 1");
@@ -183,26 +177,12 @@ public class RpcServerLifecycle implements SmartLifecycle {
             throw new InvalidRpcPropertyException("rpcnet.server.port", properties.getPort(),
                     "must be between 0 (any free port) and 65535");
         }
-        requirePositive("rpcnet.server.idle-timeout", properties.getIdleTimeout());
-        if (properties.getKeepAlive() == null || properties.getKeepAlive().isNegative()) {
-            throw new InvalidRpcPropertyException("rpcnet.server.keep-alive", properties.getKeepAlive(),
-                    "must be zero (off) or positive");
-        }
         if (properties.getShutdown().getGracePeriod() == null || properties.getShutdown().getGracePeriod().isNegative()) {
             throw new InvalidRpcPropertyException("rpcnet.server.shutdown.grace-period",
                     properties.getShutdown().getGracePeriod(), "must be zero or positive");
         }
-        return TransportSettings.builder()
-                .maxMessageSize((int) maxMessage)
+        return properties.applyTo(TransportSettings.builder(), "rpcnet.server")
                 .maxConcurrentCalls(properties.getMaxConcurrentCalls())
-                .idleTimeout(properties.getIdleTimeout())
-                .keepAliveInterval(properties.getKeepAlive())
                 .build();
-    }
-
-    static void requirePositive(String property, java.time.Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new InvalidRpcPropertyException(property, value, "must be a positive duration, e.g. 30s");
-        }
     }
 }

@@ -1,14 +1,14 @@
 package io.rpcnet.boot.autoconfigure.server;
 
+import io.rpcnet.boot.autoconfigure.TransportProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 
 import java.net.InetAddress;
 import java.time.Duration;
 
 /** The embedded RpcNet server, under {@code rpcnet.server}. */
 @ConfigurationProperties("rpcnet.server")
-public class RpcServerProperties {
+public class RpcServerProperties extends TransportProperties {
 
     /** Whether to serve {@code @RpcService} beans. */
     private boolean enabled = true;
@@ -19,17 +19,8 @@ public class RpcServerProperties {
     /** UDP port to bind; 0 picks a free port (published as {@code local.rpcnet.server.port}). */
     private int port = 7443;
 
-    /** Largest message accepted or sent. */
-    private DataSize maxMessageSize = DataSize.ofMegabytes(4);
-
     /** Calls served at once per connection; more are refused with RESOURCE_EXHAUSTED. */
     private int maxConcurrentCalls = 2048;
-
-    /** A connection silent this long is closed. */
-    private Duration idleTimeout = Duration.ofSeconds(60);
-
-    /** Interval of keep-alive PINGs on idle connections; 0 disables. */
-    private Duration keepAlive = Duration.ofSeconds(20);
 
     private final Ssl ssl = new Ssl();
 
@@ -61,36 +52,12 @@ public class RpcServerProperties {
         this.port = port;
     }
 
-    public DataSize getMaxMessageSize() {
-        return maxMessageSize;
-    }
-
-    public void setMaxMessageSize(DataSize maxMessageSize) {
-        this.maxMessageSize = maxMessageSize;
-    }
-
     public int getMaxConcurrentCalls() {
         return maxConcurrentCalls;
     }
 
     public void setMaxConcurrentCalls(int maxConcurrentCalls) {
         this.maxConcurrentCalls = maxConcurrentCalls;
-    }
-
-    public Duration getIdleTimeout() {
-        return idleTimeout;
-    }
-
-    public void setIdleTimeout(Duration idleTimeout) {
-        this.idleTimeout = idleTimeout;
-    }
-
-    public Duration getKeepAlive() {
-        return keepAlive;
-    }
-
-    public void setKeepAlive(Duration keepAlive) {
-        this.keepAlive = keepAlive;
     }
 
     public Ssl getSsl() {
