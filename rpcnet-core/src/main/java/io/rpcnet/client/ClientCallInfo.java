@@ -15,6 +15,7 @@ public final class ClientCallInfo {
     private final CallOptions options;
     private final Metadata metadata;
     private List<Consumer<Status>> closeListeners;
+    private volatile Metadata trailers;
 
     ClientCallInfo(MethodDescriptor method, CallOptions options, Metadata metadata) {
         this.method = method;
@@ -35,7 +36,16 @@ public final class ClientCallInfo {
         return metadata;
     }
 
-    /** Runs {@code listener} with the final status when the call ends. */
+    /**
+     * The trailers of the call's final STATUS: {@code null} until the call ends, then set before the close
+     * listeners run (empty when the server sent none). A session opened by the call is announced here; read
+     * its id with {@link io.rpcnet.session.SessionTrailers#sessionId}.
+     */
+    public Metadata trailers() {
+        return trailers;
+    }
+
+    /** Runs {@code listener} with the final status when the call ends; {@link #trailers()} is set by then. */
     public void onClose(Consumer<Status> listener) {
         if (closeListeners == null) {
             closeListeners = new ArrayList<>(2);
@@ -43,7 +53,8 @@ public final class ClientCallInfo {
         closeListeners.add(listener);
     }
 
-    void fireClose(Status status) {
+    void fireClose(Status status, Metadata trailers) {
+        this.trailers = trailers == null ? Metadata.empty() : trailers.unmodifiable();
         if (closeListeners != null) {
             for (Consumer<Status> l : closeListeners) {
                 try {

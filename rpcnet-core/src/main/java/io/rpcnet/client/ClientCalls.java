@@ -288,7 +288,7 @@ final class ClientCalls {
                 deadlineTimer.cancel(false);
             }
             if (info != null) {
-                info.fireClose(status);
+                info.fireClose(status, trailers);
             }
             closed.complete(status);
             if (status.isOk()) {

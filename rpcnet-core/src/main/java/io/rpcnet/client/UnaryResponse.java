@@ -48,7 +48,7 @@ final class UnaryResponse implements ClientCallListener {
             timer.cancel(false);
         }
         if (info != null) {
-            info.fireClose(status);
+            info.fireClose(status, trailers);
         }
         closed.complete(status);
     }

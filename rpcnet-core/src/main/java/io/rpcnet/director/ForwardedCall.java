@@ -8,6 +8,7 @@ import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.session.SessionTrailers;
 import io.rpcnet.transport.ClientCallListener;
 import io.rpcnet.transport.ClientConnection;
 import io.rpcnet.transport.ClientTransportCall;
@@ -347,36 +348,47 @@ final class ForwardedCall implements ServerCallListener {
                     log.debug("call {} of session {} moved from {} to {}; re-routing", header.method(),
                             header.sessionId(), worker, reroute);
                 } else {
+                    recordSession(trailers);
                     InboundMessage held = heldResponse;
                     heldResponse = null;
                     Attempt self = finishLocked();
                     assert self == this || self == null;
-                    if (held != null && trailers.isEmpty()) {
+                    if (held != null) {
                         try {
-                            downstream.sendMessageAndStatus(PayloadWriter.copyOf(held), status);
+                            downstream.sendMessageAndStatus(PayloadWriter.copyOf(held), status,
+                                    trailers == null || trailers.isEmpty() ? null : trailers);
                         } catch (RuntimeException e) {
                             downstream.sendStatus(Status.fromThrowable(e), null);
                         } finally {
                             held.release();
                         }
                     } else {
-                        if (held != null) {
-                            try {
-                                downstream.sendMessage(PayloadWriter.copyOf(held));
-                            } catch (RuntimeException e) {
-                                status = Status.fromThrowable(e);
-                                trailers = null;
-                            } finally {
-                                held.release();
-                            }
-                        }
-                        downstream.sendStatus(status, trailers);
+                        downstream.sendStatus(status, trailers); // trailers travel to the client unchanged
                     }
                 }
             }
             if (reroute != null) {
                 route(reroute);
             }
+        }
+
+        /**
+         * Routes the session the worker announced in its STATUS trailers ({@link SessionTrailers}) to this
+         * worker, before the client hears of it, so the client's next call of that session finds its route.
+         */
+        private void recordSession(Metadata trailers) {
+            String sessionId = SessionTrailers.sessionId(trailers).orElse(null);
+            if (sessionId == null) {
+                return;
+            }
+            long epoch = SessionTrailers.epoch(trailers, 1);
+            RoutingTable table = gateway.routingTable();
+            RoutingTable.Route current = table.route(sessionId).orElse(null);
+            if (current != null && current.epoch() > epoch) {
+                return; // the table already knows a newer owner
+            }
+            table.assign(sessionId, worker, epoch);
+            log.debug("session {} opened on {} (epoch {}) by {}", sessionId, worker, epoch, header.method());
         }
 
         /** Where a MOVED session lives now: the routing table if it already knows, else the worker's trailer. */

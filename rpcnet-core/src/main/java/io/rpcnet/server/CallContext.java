@@ -30,6 +30,7 @@ public final class CallContext {
     private List<Consumer<Status>> closeListeners;
     private Status closeStatus;
     private volatile Status cancelReason;
+    private Metadata trailers; // guarded by "this"; sent with the final STATUS
 
     CallContext(MethodDescriptor method, CallHeader header, Deadline deadline, SocketAddress remoteAddress) {
         this.method = method;
@@ -122,6 +123,19 @@ public final class CallContext {
             }
         }
         listener.accept(status);
+    }
+
+    /** Adds a trailer to the call's final STATUS (the server's session announcement). */
+    synchronized void putTrailer(String key, String value) {
+        if (trailers == null) {
+            trailers = new Metadata();
+        }
+        trailers.put(key, value);
+    }
+
+    /** The trailers for the final STATUS (a copy), or {@code null} when there are none. */
+    synchronized Metadata trailers() {
+        return trailers == null ? null : trailers.copy();
     }
 
     void close(Status status) {

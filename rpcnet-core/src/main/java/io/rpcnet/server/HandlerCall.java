@@ -67,7 +67,7 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
 
     /** Ends the call with {@code status} (first one wins) and cancels the handler's context if not OK. */
     final void finish(Status status) {
-        if (call.sendStatus(status, null)) {
+        if (call.sendStatus(status, context.trailers())) {
             onFinished(status);
         }
     }
@@ -85,7 +85,8 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
     /** Sends the one response message and OK, or the encoding failure. */
     final void reply(Object value) {
         try {
-            if (call.sendMessageAndStatus(out -> method.descriptor().responseCodec().write(value, out), Status.OK)) {
+            if (call.sendMessageAndStatus(out -> method.descriptor().responseCodec().write(value, out), Status.OK,
+                    context.trailers())) {
                 onFinished(Status.OK);
             }
         } catch (RpcException e) {

@@ -2,12 +2,14 @@ package io.rpcnet.server;
 
 import io.rpcnet.codec.JacksonCodec;
 import io.rpcnet.codec.RpcCodec;
+import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.service.MethodDescriptor;
 import io.rpcnet.service.ServiceDescriptor;
 import io.rpcnet.session.RpcSession;
 import io.rpcnet.session.SessionManager;
+import io.rpcnet.session.SessionTrailers;
 import io.rpcnet.transport.QuicServerEndpoint;
 import io.rpcnet.transport.ServerCallAcceptor;
 import io.rpcnet.transport.ServerTls;
@@ -197,18 +199,34 @@ public final class RpcServer implements AutoCloseable {
     private static List<ServerInterceptor> withSessionBinding(SessionManager sessions, List<ServerInterceptor> rest) {
         List<ServerInterceptor> all = new ArrayList<>(rest.size() + 1);
         all.add(invocation -> {
-            String id = invocation.context().sessionId();
-            if (id == null) {
-                return invocation.proceed();
-            }
-            RpcSession session = sessions.find(id).orElseThrow(() -> sessionLost(sessions, id));
-            session.touch();
-            try (RpcSession.Scope ignored = session.enter()) {
-                return invocation.proceed();
+            CallContext context = invocation.context();
+            String id = context.sessionId();
+            try (SessionManager.Creations created = sessions.recordCreations()) {
+                try {
+                    if (id == null) {
+                        return invocation.proceed();
+                    }
+                    RpcSession session = sessions.find(id).orElseThrow(() -> sessionLost(sessions, id));
+                    session.touch();
+                    try (RpcSession.Scope ignored = session.enter()) {
+                        return invocation.proceed();
+                    }
+                } finally {
+                    announce(context, created.sessions());
+                }
             }
         });
         all.addAll(rest);
         return List.copyOf(all);
+    }
+
+    /** Names the session the call opened (the last, if several) in the trailers of its final STATUS. */
+    private static void announce(CallContext context, List<RpcSession> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        SessionTrailers.announce(new Metadata(), created.get(created.size() - 1)).asMap()
+                .forEach(context::putTrailer);
     }
 
     private static RpcException sessionLost(SessionManager sessions, String id) {

@@ -4,8 +4,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +32,8 @@ public final class SessionManager {
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong removed = new AtomicLong();
+    /** The recorder of the call this thread is serving, if the server asked for one ({@link #recordCreations()}). */
+    private final ThreadLocal<Creations> recorder = new ThreadLocal<>();
 
     private SessionManager(Builder b) {
         this.workerId = b.workerId;
@@ -52,9 +56,24 @@ public final class SessionManager {
             RpcSession s = new RpcSession(newId(), workerId, 1, settings, this::closed);
             if (sessions.putIfAbsent(s.id(), s) == null) {
                 created.incrementAndGet();
+                Creations r = recorder.get();
+                if (r != null) {
+                    r.sessions.add(s);
+                }
                 return s;
             }
         }
+    }
+
+    /**
+     * Records the sessions this thread {@linkplain #create() creates} until the returned scope is closed
+     * (which restores the previous recorder, if any). The server does this around every handler so that it
+     * can announce the sessions a call opened in that call's STATUS trailers (see {@code PROTOCOL.md}).
+     */
+    public Creations recordCreations() {
+        Creations r = new Creations(recorder.get());
+        recorder.set(r);
+        return r;
     }
 
     /** The live session {@code id}; an idle-expired one is closed and not returned. */
@@ -168,6 +187,31 @@ public final class SessionManager {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return ID_ENCODER.encodeToString(bytes);
+    }
+
+    /** The sessions created on one thread while it served one call; see {@link #recordCreations()}. */
+    public final class Creations implements AutoCloseable {
+        private final Creations previous;
+        private final List<RpcSession> sessions = new ArrayList<>(1);
+
+        private Creations(Creations previous) {
+            this.previous = previous;
+        }
+
+        /** The sessions created so far, oldest first (a copy). */
+        public List<RpcSession> sessions() {
+            return List.copyOf(sessions);
+        }
+
+        /** Stops recording on this thread. */
+        @Override
+        public void close() {
+            if (previous == null) {
+                recorder.remove();
+            } else {
+                recorder.set(previous);
+            }
+        }
     }
 
     /** What every session of one manager shares. */

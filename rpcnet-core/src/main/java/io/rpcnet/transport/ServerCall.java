@@ -51,7 +51,7 @@ final class ServerCall extends CallBase implements ServerTransportCall {
     }
 
     @Override
-    public boolean sendMessageAndStatus(PayloadWriter payload, Status status) {
+    public boolean sendMessageAndStatus(PayloadWriter payload, Status status, Metadata trailers) {
         if (statusSent.get()) {
             return false;
         }
@@ -60,7 +60,7 @@ final class ServerCall extends CallBase implements ServerTransportCall {
             buf.release();
             return false;
         }
-        FrameCodec.writeStatus(buf, callId, status, null);
+        FrameCodec.writeStatus(buf, callId, status, trailers);
         enqueue(buf, true, false);
         markFinished();
         return true;

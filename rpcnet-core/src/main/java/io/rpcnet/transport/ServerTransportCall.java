@@ -23,7 +23,12 @@ public interface ServerTransportCall {
     boolean sendStatus(Status status, Metadata trailers);
 
     /** Sends one message and the status in a single write (the common unary reply). */
-    boolean sendMessageAndStatus(PayloadWriter payload, Status status);
+    default boolean sendMessageAndStatus(PayloadWriter payload, Status status) {
+        return sendMessageAndStatus(payload, status, null);
+    }
+
+    /** Sends one message and the status with {@code trailers} (may be {@code null}) in a single write. */
+    boolean sendMessageAndStatus(PayloadWriter payload, Status status, Metadata trailers);
 
     boolean isReady();
 
