@@ -276,10 +276,8 @@ final class ForwardedCall implements ServerCallListener {
     private final class Attempt implements ClientCallListener {
         final MemberId worker;
         ClientTransportCall call;
-        /** Client → worker: the client stops reading while the worker's stream is full. */
-        final BackpressureRelay upstream;
-        /** Worker → client: the worker's stream stops being read while the client's is full. */
-        final BackpressureRelay downstreamRelay;
+        final BackpressureRelay upstream; // client -> worker: the client waits while the worker's stream is full
+        final BackpressureRelay downstreamRelay; // worker -> client: the worker waits while the client is full
 
         Attempt(MemberId worker) {
             this.worker = worker;
@@ -372,23 +370,13 @@ final class ForwardedCall implements ServerCallListener {
             }
         }
 
-        /**
-         * Routes the session the worker announced in its STATUS trailers ({@link SessionTrailers}) to this
-         * worker, before the client hears of it, so the client's next call of that session finds its route.
-         */
+        /** Routes a session the worker announced ({@link SessionTrailers}) to it before the client hears of it. */
         private void recordSession(Metadata trailers) {
-            String sessionId = SessionTrailers.sessionId(trailers).orElse(null);
-            if (sessionId == null) {
-                return;
-            }
-            long epoch = SessionTrailers.epoch(trailers, 1);
-            RoutingTable table = gateway.routingTable();
-            RoutingTable.Route current = table.route(sessionId).orElse(null);
-            if (current != null && current.epoch() > epoch) {
-                return; // the table already knows a newer owner
-            }
-            table.assign(sessionId, worker, epoch);
-            log.debug("session {} opened on {} (epoch {}) by {}", sessionId, worker, epoch, header.method());
+            SessionTrailers.sessionId(trailers).ifPresent(id -> {
+                if (gateway.routingTable().assignIfNotOlder(id, worker, SessionTrailers.epoch(trailers, 1))) {
+                    log.debug("session {} opened on {} by {}", id, worker, header.method());
+                }
+            });
         }
 
         /** Where a MOVED session lives now: the routing table if it already knows, else the worker's trailer. */

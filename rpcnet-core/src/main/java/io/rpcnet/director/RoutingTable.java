@@ -40,6 +40,23 @@ public final class RoutingTable {
     }
 
     /**
+     * Records a session a worker announced, unless the table already routes it at a higher epoch (a newer
+     * owner); atomic. Returns whether the route was recorded.
+     */
+    public boolean assignIfNotOlder(String sessionId, MemberId owner, long epoch) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        AtomicBoolean recorded = new AtomicBoolean();
+        routes.compute(sessionId, (id, current) -> {
+            if (current != null && current.epoch() > epoch) {
+                return current;
+            }
+            recorded.set(true);
+            return new Route(owner, epoch);
+        });
+        return recorded.get();
+    }
+
+    /**
      * Moves the session to {@code newOwner} if it is still owned by {@code expectedOwner} at
      * {@code expectedEpoch} (compare-and-set); the epoch becomes {@code expectedEpoch + 1}.
      *
