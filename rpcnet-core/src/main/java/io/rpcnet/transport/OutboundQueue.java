@@ -82,7 +82,14 @@ final class OutboundQueue implements Runnable {
         ByteBuf payload = buf.numComponents() == 1 ? unwrapSingle(buf) : buf;
         if (stream.shouldFinishOutput()) {
             stream.markOutputClosed();
-            channel.writeAndFlush(new DefaultQuicStreamFrame(payload, true), channel.voidPromise());
+            DefaultQuicStreamFrame last = new DefaultQuicStreamFrame(payload, true);
+            if (channel.isInputShutdown()) {
+                // nothing more comes in (e.g. we stopped reading a malformed stream): Netty closes a stream only
+                // after reading the peer's FIN too, so close it once our FIN is out
+                channel.writeAndFlush(last).addListener(f -> channel.close());
+            } else {
+                channel.writeAndFlush(last, channel.voidPromise());
+            }
         } else {
             channel.writeAndFlush(payload, channel.voidPromise());
         }

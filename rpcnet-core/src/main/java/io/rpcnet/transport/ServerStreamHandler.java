@@ -1,18 +1,16 @@
 package io.rpcnet.transport;
 
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.rpcnet.protocol.Frame;
 import io.rpcnet.protocol.FrameDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Feeds one stream's decoded frames to its connection; one instance per stream. */
-final class ServerStreamHandler extends ChannelDuplexHandler {
+final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ServerStreamHandler.class);
 
@@ -56,23 +54,6 @@ final class ServerStreamHandler extends ChannelDuplexHandler {
             for (CallBase call : stream.calls()) {
                 call.signalReady();
             }
-        }
-    }
-
-    /**
-     * Our FIN on a stream whose input we shut down ourselves (a malformed stream: STOP_SENDING) ends the
-     * stream for good, but Netty only closes a stream channel once the peer's FIN was read too, which never
-     * happens here: close it once the FIN is written, or it stays open until the connection closes.
-     */
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof QuicStreamFrame frame && frame.hasFin() && stream.isInputClosed()
-                && ((QuicStreamChannel) ctx.channel()).isInputShutdown()) {
-            ChannelPromise written = promise.isVoid() ? ctx.newPromise() : promise;
-            written.addListener(f -> ctx.close());
-            ctx.write(msg, written);
-        } else {
-            ctx.write(msg, promise);
         }
     }
 
