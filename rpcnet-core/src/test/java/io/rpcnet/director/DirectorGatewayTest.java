@@ -8,7 +8,6 @@ import io.rpcnet.cluster.registry.WorkerRegistry;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
-import io.rpcnet.server.CallContext;
 import io.rpcnet.server.RpcServer;
 import io.rpcnet.service.RpcName;
 import io.rpcnet.service.StreamObserver;
@@ -17,7 +16,6 @@ import io.rpcnet.testing.EchoService.Message;
 import io.rpcnet.testing.EchoServiceImpl;
 import io.rpcnet.testing.MessageCollector;
 import io.rpcnet.testing.TestTls;
-import io.rpcnet.transport.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -49,13 +47,14 @@ class DirectorGatewayTest {
         CompletableFuture<String> slow(long millis);
     }
 
-    private static final MemberId W1 = MemberId.of("w1");
-    private static final MemberId W2 = MemberId.of("w2");
+    private static final MemberId W1 = GatewayFixture.W1;
+    private static final MemberId W2 = GatewayFixture.W2;
 
     private final EchoServiceImpl echo1 = new EchoServiceImpl();
     private final EchoServiceImpl echo2 = new EchoServiceImpl();
-    private final WorkerRegistry registry = new WorkerRegistry();
-    private final RoutingTable routes = new RoutingTable();
+    private GatewayFixture fixture;
+    private WorkerRegistry registry;
+    private RoutingTable routes;
     private RpcServer worker1;
     private RpcServer worker2;
     private DirectorGateway gateway;
@@ -65,42 +64,21 @@ class DirectorGatewayTest {
     void start() {
         worker1 = worker("w1", echo1);
         worker2 = worker("w2", echo2);
-        register(W1, worker1.port());
-        register(W2, worker2.port());
-        gateway = DirectorGateway.builder()
-                .bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                .tls(TestTls.server())
-                .workerTls(TestTls.client())
-                .workerSettings(TransportSettings.builder().handshakeTimeout(Duration.ofSeconds(2)).build())
-                .registry(registry)
-                .routingTable(routes)
-                .build().start();
-        client = RpcClient.builder().target("localhost", gateway.port()).tls(TestTls.client()).build();
+        fixture = new GatewayFixture(worker1, worker2, UnaryOperator.identity());
+        registry = fixture.registry;
+        routes = fixture.routes;
+        gateway = fixture.gateway;
+        client = fixture.client;
     }
 
     private RpcServer worker(String name, EchoServiceImpl echo) {
-        return RpcServer.builder()
-                .bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                .tls(TestTls.server())
-                .shutdownGracePeriod(Duration.ofMillis(200))
-                .addService(EchoService.class, echo)
-                .addService(WhoAmI.class, (WhoAmI) () -> name)
-                .build().start();
-    }
-
-    private void register(MemberId id, int port) {
-        registry.upsert(MemberUpdate.builder(id, "127.0.0.1:" + port).tags(Map.of("role", "worker")).build(),
-                System.nanoTime());
+        return GatewayFixture.worker(b -> b.addService(EchoService.class, echo)
+                        .addService(WhoAmI.class, (WhoAmI) () -> name));
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        gateway.close();
-        worker1.close();
-        worker2.close();
+        fixture.close();
     }
 
     private <T> T proxy(Class<T> type, String session) {

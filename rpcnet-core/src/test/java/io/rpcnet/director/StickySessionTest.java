@@ -3,7 +3,6 @@ package io.rpcnet.director;
 import io.rpcnet.client.CallOptions;
 import io.rpcnet.client.RpcClient;
 import io.rpcnet.cluster.MemberId;
-import io.rpcnet.cluster.MemberUpdate;
 import io.rpcnet.cluster.registry.WorkerRegistry;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.StatusCode;
@@ -14,16 +13,13 @@ import io.rpcnet.session.RpcSession;
 import io.rpcnet.session.SessionManager;
 import io.rpcnet.session.SessionTrailers;
 import io.rpcnet.testing.TestTls;
-import io.rpcnet.transport.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -81,8 +77,8 @@ class StickySessionTest {
         }
     }
 
-    private static final MemberId W1 = MemberId.of("w1");
-    private static final MemberId W2 = MemberId.of("w2");
+    private static final MemberId W1 = GatewayFixture.W1;
+    private static final MemberId W2 = GatewayFixture.W2;
 
     private final SessionManager sessions1 = SessionManager.builder("w1").build();
     private final SessionManager sessions2 = SessionManager.builder("w2").build();
@@ -91,8 +87,9 @@ class StickySessionTest {
     private final List<String> seen2 = new CopyOnWriteArrayList<>();
     /** The session id announced by the last call's trailers, or "none". */
     private final AtomicReference<String> announced = new AtomicReference<>();
-    private final WorkerRegistry registry = new WorkerRegistry();
-    private final RoutingTable routes = new RoutingTable();
+    private GatewayFixture fixture;
+    private WorkerRegistry registry;
+    private RoutingTable routes;
     private RpcServer worker1;
     private RpcServer worker2;
     private DirectorGateway gateway;
@@ -102,52 +99,29 @@ class StickySessionTest {
     void start() {
         worker1 = worker(sessions1, seen1);
         worker2 = worker(sessions2, seen2);
-        register(W1, worker1.port());
-        register(W2, worker2.port());
-        gateway = DirectorGateway.builder()
-                .bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                .tls(TestTls.server())
-                .workerTls(TestTls.client())
-                .workerSettings(TransportSettings.builder().handshakeTimeout(Duration.ofSeconds(2)).build())
-                .registry(registry)
-                .routingTable(routes)
-                .build().start();
-        client = RpcClient.builder().target("localhost", gateway.port()).tls(TestTls.client())
-                .interceptor(call -> call.onClose(status -> announced.set(
-                        SessionTrailers.sessionId(call.trailers()).orElse("none"))))
-                .build();
+        fixture = new GatewayFixture(worker1, worker2, b -> b.interceptor(call -> call.onClose(status -> announced.set(
+                SessionTrailers.sessionId(call.trailers()).orElse("none")))));
+        registry = fixture.registry;
+        routes = fixture.routes;
+        gateway = fixture.gateway;
+        client = fixture.client;
     }
 
     private RpcServer worker(SessionManager sessions, List<String> seen) {
-        return RpcServer.builder()
-                .bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                .tls(TestTls.server())
-                .shutdownGracePeriod(Duration.ofMillis(200))
-                .addService(Sticky.class, new StickyImpl(sessions))
-                .interceptor(invocation -> {
-                    String id = CallContext.current().sessionId();
-                    if (id != null) {
-                        seen.add(id);
-                    }
-                    return invocation.proceed();
-                })
-                .sessions(sessions)
-                .build().start();
-    }
-
-    private void register(MemberId id, int port) {
-        registry.upsert(MemberUpdate.builder(id, "127.0.0.1:" + port).tags(Map.of("role", "worker")).build(),
-                System.nanoTime());
+        return GatewayFixture.worker(b -> b.addService(Sticky.class, new StickyImpl(sessions))
+                        .interceptor(invocation -> {
+                            String id = CallContext.current().sessionId();
+                            if (id != null) {
+                                seen.add(id);
+                            }
+                            return invocation.proceed();
+                        })
+                        .sessions(sessions));
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        gateway.close();
-        worker1.close();
-        worker2.close();
+        fixture.close();
     }
 
     private Sticky sticky(String sessionId) {
