@@ -9,6 +9,7 @@ import io.rpcnet.protocol.CallHeader;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.session.Moved;
 import io.rpcnet.transport.ClientTls;
 import io.rpcnet.transport.QuicClientEndpoint;
 import io.rpcnet.transport.QuicServerEndpoint;

@@ -8,6 +8,7 @@ import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.session.Moved;
 import io.rpcnet.session.SessionTrailers;
 import io.rpcnet.transport.ClientCallListener;
 import io.rpcnet.transport.ClientConnection;

@@ -8,6 +8,7 @@ import io.rpcnet.cluster.registry.WorkerRegistry;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
+import io.rpcnet.session.Moved;
 import io.rpcnet.server.RpcServer;
 import io.rpcnet.service.RpcName;
 import io.rpcnet.service.StreamObserver;

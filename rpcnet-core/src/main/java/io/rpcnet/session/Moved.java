@@ -1,4 +1,4 @@
-package io.rpcnet.director;
+package io.rpcnet.session;
 
 import io.rpcnet.cluster.MemberId;
 import io.rpcnet.protocol.Metadata;
