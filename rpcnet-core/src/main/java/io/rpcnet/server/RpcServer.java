@@ -2,14 +2,10 @@ package io.rpcnet.server;
 
 import io.rpcnet.codec.JacksonCodec;
 import io.rpcnet.codec.RpcCodec;
-import io.rpcnet.protocol.Metadata;
-import io.rpcnet.protocol.RpcException;
-import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.service.MethodDescriptor;
 import io.rpcnet.service.ServiceDescriptor;
 import io.rpcnet.session.RpcSession;
 import io.rpcnet.session.SessionManager;
-import io.rpcnet.session.SessionTrailers;
 import io.rpcnet.transport.QuicServerEndpoint;
 import io.rpcnet.transport.ServerCallAcceptor;
 import io.rpcnet.transport.ServerTls;
@@ -57,7 +53,7 @@ public final class RpcServer implements AutoCloseable {
         Map<String, RegisteredMethod> table = new HashMap<>();
         Map<String, ServiceDescriptor> descriptors = new LinkedHashMap<>();
         List<ServerInterceptor> interceptors = config.sessions == null ? List.copyOf(config.interceptors)
-                : withSessionBinding(config.sessions, config.interceptors);
+                : SessionGate.withSessionBinding(config.sessions, config.interceptors);
         for (Map.Entry<Class<?>, Object> e : config.services.entrySet()) {
             ServiceDescriptor descriptor = ServiceDescriptor.of(e.getKey(), config.codec);
             if (descriptors.putIfAbsent(descriptor.name(), descriptor) != null) {
@@ -89,15 +85,8 @@ public final class RpcServer implements AutoCloseable {
             throw new IllegalStateException("server already started");
         }
         ServerCallAcceptor dispatcher = new CallDispatcher(methods, Set.copyOf(services.keySet()), executor);
-        if (config.sessions != null) {
-            SessionManager sessions = config.sessions;
-            ServerCallAcceptor next = dispatcher;
-            dispatcher = (call, header) -> { // refuse a call of an unknown session before any work is done
-                if (header.sessionId() != null && sessions.find(header.sessionId()).isEmpty()) {
-                    throw sessionLost(sessions, header.sessionId());
-                }
-                return next.accept(call, header);
-            };
+        if (config.sessions != null) { // refuse a call of a moved, frozen or unknown session before any work
+            dispatcher = SessionGate.guard(config.sessions, dispatcher);
         }
         endpoint = QuicServerEndpoint.start(config.bindAddress, config.tls, config.settings, dispatcher,
                 config.migrationModes);
@@ -192,48 +181,6 @@ public final class RpcServer implements AutoCloseable {
         return e;
     }
 
-    /**
-     * Puts a session binder first: a call carrying a session id runs with {@link RpcSession#current()} set
-     * (for user interceptors too); a session that vanished since the call was accepted is SESSION_LOST.
-     */
-    private static List<ServerInterceptor> withSessionBinding(SessionManager sessions, List<ServerInterceptor> rest) {
-        List<ServerInterceptor> all = new ArrayList<>(rest.size() + 1);
-        all.add(invocation -> {
-            CallContext context = invocation.context();
-            String id = context.sessionId();
-            try (SessionManager.Creations created = sessions.recordCreations()) {
-                try {
-                    if (id == null) {
-                        return invocation.proceed();
-                    }
-                    RpcSession session = sessions.find(id).orElseThrow(() -> sessionLost(sessions, id));
-                    session.touch();
-                    try (RpcSession.Scope ignored = session.enter()) {
-                        return invocation.proceed();
-                    }
-                } finally {
-                    announce(context, created.sessions());
-                }
-            }
-        });
-        all.addAll(rest);
-        return List.copyOf(all);
-    }
-
-    /** Names the session the call opened (the last, if several) in the trailers of its final STATUS. */
-    private static void announce(CallContext context, List<RpcSession> created) {
-        if (created.isEmpty()) {
-            return;
-        }
-        SessionTrailers.announce(new Metadata(), created.get(created.size() - 1)).asMap()
-                .forEach(context::putTrailer);
-    }
-
-    private static RpcException sessionLost(SessionManager sessions, String id) {
-        return new RpcException(StatusCode.SESSION_LOST, "session '" + id + "' is not held by worker "
-                + sessions.workerId() + ": it expired, was closed, or its state was lost; open a new session");
-    }
-
     private static MethodHandle spreader(MethodDescriptor method, Object target) {
         java.lang.reflect.Method javaMethod = method.method();
         MethodHandle handle;
@@ -323,9 +270,10 @@ public final class RpcServer implements AutoCloseable {
 
         /**
          * Serves sessions held by {@code manager} (off by default). A call whose session id the manager knows
-         * runs with {@link RpcSession#current()} set; an unknown id fails with SESSION_LOST; a call without a
-         * session id runs without a session. Handlers open sessions with {@link SessionManager#create()} and
-         * return the id to the client in their response.
+         * runs with {@link RpcSession#current()} set; a session the manager handed over recently fails with
+         * MOVED (naming the new owner), a frozen one with UNAVAILABLE (not processed), an unknown id with
+         * SESSION_LOST; a call without a session id runs without a session. Handlers open sessions with
+         * {@link SessionManager#create()} and return the id to the client in their response.
          */
         public Builder sessions(SessionManager manager) {
             this.sessions = manager;

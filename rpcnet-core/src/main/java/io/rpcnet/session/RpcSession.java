@@ -43,6 +43,7 @@ public final class RpcSession {
     private long version;
     private volatile long lastAccessMillis;
     private volatile boolean closed;
+    private volatile boolean frozen;
 
     RpcSession(String id, String ownerWorkerId, long epoch, SessionManager.Settings settings,
                Consumer<RpcSession> onClose) {
@@ -123,10 +124,25 @@ public final class RpcSession {
         lastAccessMillis = settings.clock().millis();
     }
 
-    /** Whether the session has been idle for at least the idle timeout at {@code now}. */
+    /**
+     * Whether the session has been idle for at least the idle timeout at {@code now}. A
+     * {@linkplain #isFrozen() frozen} session never expires: its state is on its way to another worker.
+     */
     public boolean isExpired(Instant now) {
         Duration idle = settings.idleTimeout();
-        return !idle.isZero() && now.toEpochMilli() - lastAccessMillis >= idle.toMillis();
+        return !frozen && !idle.isZero() && now.toEpochMilli() - lastAccessMillis >= idle.toMillis();
+    }
+
+    /**
+     * Whether the session is frozen for a migration ({@link SessionManager#freeze}): still held, but the
+     * server refuses its calls (UNAVAILABLE, not processed) until it is unfrozen or handed over.
+     */
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    void setFrozen(boolean frozen) {
+        this.frozen = frozen;
     }
 
     public boolean isClosed() {
@@ -315,7 +331,8 @@ public final class RpcSession {
 
     @Override
     public String toString() {
-        return "RpcSession[" + id + ", owner=" + ownerWorkerId + ", epoch=" + epoch + ", closed=" + closed + "]";
+        return "RpcSession[" + id + ", owner=" + ownerWorkerId + ", epoch=" + epoch + ", frozen=" + frozen
+                + ", closed=" + closed + "]";
     }
 
     /** The extent of {@link #enter()}; closing it restores the previously current session. */

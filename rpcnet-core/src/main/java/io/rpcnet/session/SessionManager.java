@@ -1,5 +1,7 @@
 package io.rpcnet.session;
 
+import io.rpcnet.cluster.MemberId;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sessions one worker holds: create, find, remove, idle expiry ({@link #sweepExpired()}, driven by the
- * caller's scheduler with the injected {@link Clock}), and export / import of {@link SessionState} for a
- * migration. Thread-safe. Give it to the server with {@code RpcServer.Builder.sessions(manager)}.
+ * caller's scheduler with the injected {@link Clock}), and the worker's side of a migration: export / import
+ * of {@link SessionState}, {@linkplain #detached staged} sessions on the target, {@linkplain #freeze frozen}
+ * sessions and {@linkplain #handOver hand-over} on the source. Thread-safe. Give it to the server with
+ * {@code RpcServer.Builder.sessions(manager)}.
  */
 public final class SessionManager {
 
@@ -28,6 +32,7 @@ public final class SessionManager {
     private final Settings settings;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, RpcSession> sessions = new ConcurrentHashMap<>();
+    private final MovedSessions moved;
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
@@ -38,6 +43,7 @@ public final class SessionManager {
     private SessionManager(Builder b) {
         this.workerId = b.workerId;
         this.settings = new Settings(b.clock, b.idleTimeout, b.maxChangeLog, b.maxCachedResponses, b.codec);
+        this.moved = new MovedSessions(b.clock, b.movedGrace, b.maxMovedSessions);
     }
 
     /** A builder for the manager of worker {@code workerId}. */
@@ -102,7 +108,10 @@ public final class SessionManager {
         return true;
     }
 
-    /** Closes every session idle for at least the idle timeout; returns how many. */
+    /**
+     * Closes every session idle for at least the idle timeout and forgets the {@linkplain #movedTo moves}
+     * past their grace period; returns how many sessions it closed.
+     */
     public int sweepExpired() {
         Instant now = settings.clock().instant();
         int n = 0;
@@ -111,6 +120,7 @@ public final class SessionManager {
                 n++;
             }
         }
+        moved.sweep();
         return n;
     }
 
@@ -142,10 +152,16 @@ public final class SessionManager {
      * Takes over a session from exported state (on the migration target): the session is held here, owned
      * by this worker, at the state's epoch and version. State of a lower epoch than a session already held
      * under that id is refused with {@link StaleEpochException}; an equal or higher epoch replaces it (so a
-     * retried import is harmless).
+     * retried import is harmless). A session this worker {@linkplain #handOver handed over} may come back:
+     * state of a lower epoch than the one it moved at is refused the same way, otherwise the import ends the
+     * MOVED answers for it.
      */
     public RpcSession importState(SessionState state) {
         Objects.requireNonNull(state, "state");
+        MovedTo gone = moved.find(state.sessionId()).orElse(null);
+        if (gone != null && state.epoch() < gone.epoch()) {
+            throw new StaleEpochException(state.sessionId(), state.epoch(), gone.epoch());
+        }
         RpcSession fresh = RpcSession.restore(state, workerId, settings, this::closed);
         RpcSession[] replaced = new RpcSession[1];
         sessions.compute(state.sessionId(), (id, existing) -> {
@@ -155,12 +171,86 @@ public final class SessionManager {
             replaced[0] = existing;
             return fresh;
         });
+        moved.forget(state.sessionId()); // after the session is held, so a call never finds neither
         imported.incrementAndGet();
         if (replaced[0] != null) {
             removed.incrementAndGet();
             replaced[0].close(); // its close callback leaves the new mapping alone
         }
         return fresh;
+    }
+
+    /**
+     * A session restored from {@code state}, owned by this worker but <em>not</em> held by this manager: the
+     * migration target stages it and brings it up to date with {@link RpcSession#apply}. Calls of it are
+     * refused with SESSION_LOST until it is imported: to serve it at the migration's epoch, call
+     * {@code importState(staged.state().withEpoch(newEpoch))} (values are shared, not copied; a lower epoch
+     * than a session held or moved is refused), then close the staged one, which never affects held sessions.
+     */
+    public RpcSession detached(SessionState state) {
+        Objects.requireNonNull(state, "state");
+        return RpcSession.restore(state, workerId, settings, s -> { });
+    }
+
+    /**
+     * Stops serving session {@code id} while it is being moved: it stays held (readable, exportable, and
+     * exempt from idle expiry) but the server refuses its new calls with UNAVAILABLE marked not processed, so
+     * a director may retry them once the move is settled. Calls already running are not stopped; the caller
+     * lets them finish before it takes the final delta. Idempotent.
+     *
+     * @return whether the session is held (and now frozen)
+     */
+    public boolean freeze(String id) {
+        return setFrozen(id, true);
+    }
+
+    /**
+     * Serves session {@code id} again after an aborted move, with its state as it was; its idle time starts
+     * over. Idempotent.
+     *
+     * @return whether the session is held (and now not frozen)
+     */
+    public boolean unfreeze(String id) {
+        return setFrozen(id, false);
+    }
+
+    /**
+     * Gives up session {@code id} after {@code newOwner} took it over at {@code newEpoch}: remembers the move
+     * for the {@linkplain Builder#movedGrace moved grace period} (calls of the session are answered MOVED,
+     * naming the new owner; see {@link #movedTo}), then closes and removes the session. The move is
+     * remembered even if the session is no longer held, so a retried hand-over is harmless.
+     *
+     * @return whether the session was held here
+     * @throws IllegalArgumentException when {@code newOwner} is not a valid member id or is this worker, or
+     *         {@code newEpoch} is not above the epoch the session is held at; nothing changes then
+     */
+    public boolean handOver(String id, String newOwner, long newEpoch) {
+        Objects.requireNonNull(id, "id");
+        MovedTo to = new MovedTo(MemberId.of(Objects.requireNonNull(newOwner, "newOwner")).value(), newEpoch);
+        if (newOwner.equals(workerId)) {
+            throw new IllegalArgumentException("session " + id + " cannot be handed over to its own worker "
+                    + workerId);
+        }
+        RpcSession s = sessions.get(id);
+        if (s != null && newEpoch <= s.epoch()) {
+            throw new IllegalArgumentException("session " + id + " is held at epoch " + s.epoch()
+                    + "; a hand-over must move it to a higher epoch, got " + newEpoch);
+        }
+        moved.remember(id, to); // first, so a call never finds neither the session nor the move
+        if (s != null) {
+            s.close();
+        }
+        return s != null;
+    }
+
+    /** Where session {@code id} was {@linkplain #handOver handed over} to, during the moved grace period. */
+    public Optional<MovedTo> movedTo(String id) {
+        return id == null ? Optional.empty() : moved.find(id);
+    }
+
+    /** How many hand-overs are remembered now (bounded by {@link Builder#maxMovedSessions}). */
+    public int movedSessions() {
+        return moved.size();
     }
 
     @Override
@@ -181,6 +271,15 @@ public final class SessionManager {
         if (sessions.remove(s.id(), s)) {
             removed.incrementAndGet();
         }
+    }
+
+    private boolean setFrozen(String id, boolean frozen) {
+        Optional<RpcSession> s = find(id); // an expired session is not revived by freezing it
+        s.ifPresent(session -> {
+            session.touch();
+            session.setFrozen(frozen);
+        });
+        return s.isPresent();
     }
 
     private String newId() {
@@ -227,6 +326,8 @@ public final class SessionManager {
         private int maxChangeLog = 1024;
         private int maxCachedResponses = 64;
         private SessionValueCodec codec = SessionValueCodec.json();
+        private Duration movedGrace = Duration.ofSeconds(60);
+        private int maxMovedSessions = 100_000;
 
         private Builder(String workerId) {
             Objects.requireNonNull(workerId, "workerId");
@@ -271,6 +372,27 @@ public final class SessionManager {
         /** How attribute values are encoded (default JSON through Jackson). */
         public Builder codec(SessionValueCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /**
+         * How long a worker answers MOVED for a session it {@linkplain #handOver handed over}, measured with the
+         * manager's clock; after that a call of it is SESSION_LOST. Zero = never answer MOVED. Default 60 s.
+         */
+        public Builder movedGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("movedGrace must be >= 0, got " + grace);
+            }
+            this.movedGrace = grace;
+            return this;
+        }
+
+        /** How many hand-overs are remembered at most; the oldest is forgotten first (default 100 000). */
+        public Builder maxMovedSessions(int sessions) {
+            if (sessions < 0) {
+                throw new IllegalArgumentException("maxMovedSessions must be >= 0, got " + sessions);
+            }
+            this.maxMovedSessions = sessions;
             return this;
         }
 
