@@ -12,6 +12,12 @@
  * with an id the manager does not hold fails with {@code SESSION_LOST}; a call without an id runs without a
  * session. The caller schedules {@link io.rpcnet.session.SessionManager#sweepExpired()}.
  *
+ * <p>During a migration the manager also knows sessions that are {@linkplain
+ * io.rpcnet.session.SessionManager#detached staged} (not served yet), {@linkplain
+ * io.rpcnet.session.SessionManager#freeze frozen} (calls refused with {@code UNAVAILABLE}, not processed) and
+ * {@linkplain io.rpcnet.session.SessionManager#handOver handed over} (calls answered {@link
+ * io.rpcnet.session.Moved MOVED} for a grace period).
+ *
  * <p>No Spring, no transport types: the server reaches this package, never the other way round, and the
  * migration package maps {@link io.rpcnet.session.SessionState} to its own snapshot model.
  */

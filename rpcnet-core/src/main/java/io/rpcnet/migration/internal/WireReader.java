@@ -89,6 +89,14 @@ public final class WireReader {
         return out;
     }
 
+    /** The next {@code n} bytes as a read-only view of the buffer, without copying them. */
+    public ByteBuffer readView(int n, String what) {
+        need(n, what);
+        ByteBuffer view = ByteBuffer.wrap(buf, pos, n).slice().asReadOnlyBuffer();
+        pos += n;
+        return view;
+    }
+
     /** A varint length (at most {@code maxLength}) followed by that many bytes. */
     public byte[] readLengthPrefixed(String what, int maxLength) {
         int n = readVarInt(what + " length", maxLength);
