@@ -206,9 +206,7 @@ public final class SessionManager {
 
     /**
      * Serves session {@code id} again after an aborted move, with its state as it was; its idle time starts
-     * over. Idempotent.
-     *
-     * @return whether the session is held (and now not frozen)
+     * over. Idempotent. Returns whether the session is held (and now not frozen).
      */
     public boolean unfreeze(String id) {
         return setFrozen(id, false);
@@ -228,8 +226,7 @@ public final class SessionManager {
         Objects.requireNonNull(id, "id");
         MovedTo to = new MovedTo(MemberId.of(Objects.requireNonNull(newOwner, "newOwner")).value(), newEpoch);
         if (newOwner.equals(workerId)) {
-            throw new IllegalArgumentException("session " + id + " cannot be handed over to its own worker "
-                    + workerId);
+            throw new IllegalArgumentException("session " + id + " cannot be handed over to this worker, " + workerId);
         }
         RpcSession s = sessions.get(id);
         if (s != null && newEpoch <= s.epoch()) {

@@ -163,7 +163,8 @@ class DeltaCodecTest {
                 .writeByte(0))).hasMessageContaining("change has version 4, expected 5");
         assertCorrupt(frame(w -> header(w, 4, 5).writeByte(9).writeVarLong(5).writeString("a").writeByte(0)))
                 .hasMessageContaining("unknown change tag 9");
-        assertCorrupt(frame(w -> header(w, 6, 5).writeByte(0))).hasMessageContaining("toVersion 5 is below fromVersion 6");
+        assertCorrupt(frame(w -> header(w, 6, 5).writeByte(0)))
+                .hasMessageContaining("toVersion 5 is below fromVersion 6");
         assertCorrupt(frame(w -> w.writeByte(1).writeString(ID).writeVarLong(0).writeVarLong(0).writeByte(2)
                 .writeByte(0))).hasMessageContaining("truncated flag is 2");
         assertCorrupt(frame(w -> header(w, 0, 0).writeByte(7))).hasMessageContaining("application state flag is 7");
