@@ -128,7 +128,8 @@ class SessionMoveStatesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("held at epoch 1").hasMessageContaining("got 1");
         assertThatThrownBy(() -> manager.handOver(s.id(), "worker-a", 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be handed over to this worker, worker-a");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be handed over to this worker, worker-a");
         assertThatThrownBy(() -> manager.handOver(s.id(), "worker b", 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whitespace");
         assertThatThrownBy(() -> manager.handOver(s.id(), "", 2)).isInstanceOf(IllegalArgumentException.class);
