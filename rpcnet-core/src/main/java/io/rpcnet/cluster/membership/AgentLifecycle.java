@@ -1,6 +1,8 @@
 package io.rpcnet.cluster.membership;
 
 import io.rpcnet.cluster.Tags;
+import io.rpcnet.cluster.membership.MembershipService.DrainRequest;
+import io.rpcnet.cluster.membership.MembershipService.DrainResult;
 import io.rpcnet.protocol.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +121,34 @@ final class AgentLifecycle {
                 log.info("member '{}' (incarnation {}) left the cluster", worker.id(), worker.incarnation());
             }
             return null;
+        });
+    }
+
+    CompletionStage<DrainResult> requestDrain(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("drain timeout must be > 0: " + timeout);
+        }
+        long millis = timeout.compareTo(Duration.ofMillis(DrainRequest.MAX_TIMEOUT_MILLIS)) >= 0
+                ? DrainRequest.MAX_TIMEOUT_MILLIS : Math.max(1, timeout.toMillis());
+        State s = state;
+        if (s != State.ACTIVE || !links.isJoined()) {
+            DrainResult none = DrainAnswers.notJoined(worker.id(), switch (s) {
+                case NEW -> "it has not joined yet";
+                case ACTIVE -> "no director has accepted it";
+                case LEAVING, LEFT -> "it left";
+                case CLOSED -> "the agent is closed";
+            });
+            log.info("{}", none.message());
+            return CompletableFuture.completedFuture(none);
+        }
+        log.info("member '{}' (incarnation {}) asks to be drained (timeout {} ms)", worker.id(), worker.incarnation(),
+                millis);
+        return links.drainAll(worker.id(), millis).thenApply(result -> {
+            log.info("drain of member '{}': drained={}, {} sessions migrated, {} failed, {} remaining ({})",
+                    worker.id(), result.drained(), result.migrated(), result.failed(), result.remaining(),
+                    result.message());
+            return result;
         });
     }
 

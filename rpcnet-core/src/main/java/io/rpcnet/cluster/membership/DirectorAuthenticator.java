@@ -124,7 +124,7 @@ final class DirectorAuthenticator {
         return tokenTtl.toMillis();
     }
 
-    /** Checks the member token of a heartbeat or leave ({@code what}); throws UNAUTHENTICATED if it is refused. */
+    /** Checks the member token of a heartbeat, leave or drain ({@code what}); throws UNAUTHENTICATED if refused. */
     void authenticate(String what, String memberId, long incarnation, String token) {
         long now = clock.millis();
         String refusal = switch (tokens.verify(token, memberId, incarnation, now)) {

@@ -9,6 +9,8 @@ import io.rpcnet.cluster.MemberLoad;
 import io.rpcnet.cluster.MemberStatus;
 import io.rpcnet.cluster.Tags;
 import io.rpcnet.cluster.membership.MembershipService.ChallengeRequest;
+import io.rpcnet.cluster.membership.MembershipService.DrainRequest;
+import io.rpcnet.cluster.membership.MembershipService.DrainResult;
 import io.rpcnet.cluster.membership.MembershipService.Heartbeat;
 import io.rpcnet.cluster.membership.MembershipService.HeartbeatAck;
 import io.rpcnet.cluster.membership.MembershipService.JoinAccepted;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -302,6 +305,35 @@ final class DirectorLink {
                 exchange.release();
             }
         }
+    }
+
+    /**
+     * Sends DRAIN with the token of the current join (read between exchanges, so it matches its incarnation) under
+     * a deadline of the drain timeout plus the join timeout; {@code null} when this director does not have the
+     * worker. Blocks at most until a running exchange ends; heartbeats go on meanwhile.
+     */
+    CompletableFuture<DrainResult> drain(long timeoutMillis) {
+        boolean acquired = false;
+        String t;
+        long inc;
+        try {
+            acquired = exchange.tryAcquire(joinTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            t = token;
+            inc = tokenIncarnation;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new RpcException(StatusCode.CANCELLED, "interrupted"));
+        } finally {
+            if (acquired) {
+                exchange.release();
+            }
+        }
+        if (t == null || !isJoined()) {
+            return null;
+        }
+        Duration deadline = Duration.ofMillis(timeoutMillis).plus(joinTimeout);
+        return client.proxy(MembershipService.class, CallOptions.DEFAULT.withTimeout(deadline))
+                .drain(new DrainRequest(id.value(), inc, t, timeoutMillis));
     }
 
     private void setStatus(MemberStatus next) {

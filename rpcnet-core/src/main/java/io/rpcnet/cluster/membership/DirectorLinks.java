@@ -4,6 +4,7 @@ import io.rpcnet.cluster.ClusterEventListener;
 import io.rpcnet.cluster.Member;
 import io.rpcnet.cluster.MemberId;
 import io.rpcnet.cluster.Subscription;
+import io.rpcnet.cluster.membership.MembershipService.DrainResult;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +92,34 @@ final class DirectorLinks {
             }
         }
         return CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]));
+    }
+
+    /**
+     * Asks every director that has this worker to drain it (on the I/O pool, like LEAVE); completes, never
+     * exceptionally, when every one answered or failed (see {@link DrainAnswers}). Completes on the I/O pool, not
+     * on a connection's event loop, so a caller may block in its callbacks (e.g. {@code close()} the agent).
+     */
+    CompletableFuture<DrainResult> drainAll(MemberId id, long timeoutMillis) {
+        List<CompletableFuture<DrainAnswers.Answer>> answers = new ArrayList<>();
+        for (DirectorLink link : links) {
+            if (!link.isJoined()) {
+                continue;
+            }
+            try {
+                answers.add(CompletableFuture.supplyAsync(() -> link.drain(timeoutMillis), io)
+                        .thenCompose(call -> call != null ? call : CompletableFuture.<DrainResult>completedFuture(null))
+                        .handle((result, error) -> new DrainAnswers.Answer(link.seed(), result, error)));
+            } catch (RejectedExecutionException closed) {
+                // closed concurrently
+            }
+        }
+        return DrainAnswers.whenAllAnswered(id, answers).thenApplyAsync(result -> result, task -> {
+            try {
+                io.execute(task);
+            } catch (RejectedExecutionException closed) {
+                task.run();
+            }
+        });
     }
 
     /** Stops the threads and closes every director connection. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  * A join answers the registry's JOINED / UPDATED / RECOVERED; a stale incarnation, or the incarnation of a
  * FAILED or LEFT member, is FAILED_PRECONDITION (join again with a higher incarnation). A heartbeat's
  * UNKNOWN_MEMBER or REJOIN_REQUIRED becomes {@link Action#REJOIN}, STALE becomes {@link Action#STALE}.
+ * A {@link #drain drain} goes to the {@link #drainHandler(DrainHandler) drain handler} (see {@link DrainHandler}).
  *
  * <p>Also a {@link ClusterView}: delegates to the registry.
  */
@@ -56,6 +58,7 @@ public final class DirectorMembership implements MembershipService, ClusterView,
     private final WorkerRegistry registry;
     /** Challenges, proofs, member tokens and refusals. */
     private final DirectorAuthenticator auth;
+    private final DirectorDrains drains = new DirectorDrains();
     private final Duration evaluationInterval;
     private ScheduledExecutorService scheduler;
 
@@ -147,9 +150,19 @@ public final class DirectorMembership implements MembershipService, ClusterView,
         return auth.refusedJoins();
     }
 
-    /** Heartbeats and leaves refused as unauthenticated since start. */
+    /** Heartbeats, leaves and drains refused as unauthenticated since start. */
     public long refusedCalls() {
         return auth.refusedCalls();
+    }
+
+    /** Installs (or with {@code null} removes) what drains a worker that asks for it; may be set at any time. */
+    public void drainHandler(DrainHandler handler) {
+        drains.handler(handler);
+    }
+
+    /** Drains running now (members whose drain handler's future has not completed). */
+    public int drainsInProgress() {
+        return drains.inProgress();
     }
 
     // ---- MembershipService ---------------------------------------------------------------------------
@@ -227,6 +240,19 @@ public final class DirectorMembership implements MembershipService, ClusterView,
         if (registry.markLeft(memberId(request.memberId()), request.incarnation(), System.nanoTime())) {
             log.info("member '{}' left (incarnation {})", request.memberId(), request.incarnation());
         }
+    }
+
+    /** Answers when the drain handler is done, at the timeout, or at once without one; authenticated, never fails. */
+    @Override
+    public CompletableFuture<DrainResult> drain(DrainRequest request) {
+        if (request == null || request.memberId() == null) {
+            throw invalid("drain needs a memberId");
+        }
+        if (request.timeoutMillis() <= 0) {
+            throw invalid("drain of '" + request.memberId() + "' needs timeoutMillis > 0: " + request.timeoutMillis());
+        }
+        auth.authenticate("drain", request.memberId(), request.incarnation(), request.token());
+        return drains.drain(memberId(request.memberId()), request.incarnation(), request.timeoutMillis());
     }
 
     // ---- ClusterView --------------------------------------------------------------------------------

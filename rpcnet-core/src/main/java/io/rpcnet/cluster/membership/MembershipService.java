@@ -1,18 +1,21 @@
 package io.rpcnet.cluster.membership;
 
+import io.rpcnet.service.Blocking;
 import io.rpcnet.service.RpcName;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The internal RPC service through which workers join a director, send heartbeats and leave. Served by
- * {@link DirectorMembership} on the director's RpcServer under the wire name {@code RpcNetMembership}; called
- * by {@link WorkerMembershipAgent}. Every message is a JSON record (see PROTOCOL.md, "Cluster membership").
+ * The internal RPC service through which workers join a director, send heartbeats, ask to be drained and leave.
+ * Served by {@link DirectorMembership} on the director's RpcServer under the wire name {@code RpcNetMembership};
+ * called by {@link WorkerMembershipAgent}. Every message is a JSON record (see PROTOCOL.md, "Cluster membership").
  *
  * <p>Sequence: {@link #challenge} (a single-use nonce) → {@link #join} (HMAC-SHA256 proof of the cluster
  * secret over the nonce, member id, address and incarnation; or no proof when the director requires client
  * certificates) → a member token → {@link #heartbeat} every interval with the token and the load, each ack
- * renewing the token → {@link #leave}. Anything unauthenticated fails with {@code UNAUTHENTICATED}.
+ * renewing the token → (optionally {@link #drain} before a graceful shutdown) → {@link #leave}. Anything
+ * unauthenticated fails with {@code UNAUTHENTICATED}.
  * The messages' {@code toString()} never shows proofs or tokens.
  */
 @RpcName("RpcNetMembership")
@@ -40,6 +43,21 @@ public interface MembershipService {
 
     /** Leaves gracefully (the member becomes LEFT). Needs the member token like a heartbeat. */
     void leave(LeaveRequest request);
+
+    /**
+     * Asks the director to move every session of the member to other workers before it leaves (a graceful
+     * shutdown, e.g. a rolling restart). Needs the member token like a heartbeat. The answer comes when the
+     * director's {@link DrainHandler} finished, or at the request's timeout, or at once when the director runs no
+     * migration coordinator; in the last two cases {@code drained} is false, which is not an error (the worker
+     * leaves anyway). Asynchronous on the director: no thread waits for the drain; {@link Blocking} because
+     * authenticating and starting the handler run on the handler executor, not the I/O thread.
+     *
+     * @throws io.rpcnet.protocol.RpcException UNAUTHENTICATED when the token is missing, forged, expired or does
+     *                                         not belong to this member and incarnation; INVALID_ARGUMENT without a
+     *                                         member id or with a timeout that is not positive
+     */
+    @Blocking
+    CompletableFuture<DrainResult> drain(DrainRequest request);
 
     /** @param memberId the id the caller will join with; the nonce is bound to it */
     record ChallengeRequest(String memberId) {
@@ -131,5 +149,33 @@ public interface MembershipService {
         public String toString() {
             return "LeaveRequest[" + memberId + " #" + incarnation + " token=***]";
         }
+    }
+
+    /**
+     * @param memberId      the member to drain (the caller)
+     * @param incarnation   the incarnation the token was issued for
+     * @param token         the latest member token
+     * @param timeoutMillis how long the director may take, &gt; 0; it waits at most {@link #MAX_TIMEOUT_MILLIS}
+     */
+    record DrainRequest(String memberId, long incarnation, String token, long timeoutMillis) {
+
+        /** The longest a director waits for a drain (10 minutes); a longer timeout counts as this. */
+        public static final long MAX_TIMEOUT_MILLIS = 10 * 60 * 1000L;
+
+        @Override
+        public String toString() {
+            return "DrainRequest[" + memberId + " #" + incarnation + " timeout=" + timeoutMillis + "ms token=***]";
+        }
+    }
+
+    /**
+     * @param drained   whether every session of the member was moved (false when the director has no migration
+     *                  coordinator, the drain timed out or failed)
+     * @param migrated  sessions moved to other workers
+     * @param failed    sessions whose move failed
+     * @param remaining sessions still on the member when the drain ended
+     * @param message   what happened, for operators
+     */
+    record DrainResult(boolean drained, int migrated, int failed, int remaining, String message) {
     }
 }

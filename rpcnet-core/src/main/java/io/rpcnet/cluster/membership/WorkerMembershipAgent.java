@@ -149,6 +149,24 @@ public final class WorkerMembershipAgent implements ClusterMembership {
         return lifecycle.leave();
     }
 
+    /**
+     * Asks every director that has this worker to drain it first: move all its sessions to other workers, so a
+     * graceful shutdown (a rolling restart) loses none; call it before {@link #leave()} / {@link #close()}, which
+     * it does not replace. Heartbeats go on meanwhile. Each director answers when its migration coordinator is
+     * done or after {@code timeout} (at most 10 minutes); the call deadline is {@code timeout} plus the
+     * {@linkplain Builder#joinTimeout join timeout}.
+     *
+     * <p>The stage never fails. It completes when every director answered: {@code drained} only if all of them
+     * drained the worker, counts summed, messages joined; a director that cannot be reached, or runs no migration
+     * coordinator, makes it {@code drained=false}. It completes at once with {@code drained=false} when the worker
+     * is not joined to any director.
+     *
+     * @param timeout how long the directors may take, &gt; 0
+     */
+    public CompletionStage<MembershipService.DrainResult> requestDrain(Duration timeout) {
+        return lifecycle.requestDrain(timeout);
+    }
+
     /** Leaves (if joined, waiting at most about two join timeouts) and releases threads and connections. */
     @Override
     public void close() {
