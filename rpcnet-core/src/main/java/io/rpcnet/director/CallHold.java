@@ -100,7 +100,7 @@ public final class CallHold {
         }
         List<ForwardedCall> waiting = gates.release(sessionId, this);
         if (drainSignalled.compareAndSet(false, true)) {
-            drained.completeExceptionally(new CancellationException("the hold of session '" + sessionId
+            gateway.completeAsync(drained, new CancellationException("the hold of session '" + sessionId
                     + "' was released before its in-flight calls ended"));
         }
         gateway.releaseHeld(this, waiting);
@@ -109,7 +109,7 @@ public final class CallHold {
     /** The last in-flight call ended while the hold is on (called under a call's lock: completes elsewhere). */
     void signalDrained() {
         if (drainSignalled.compareAndSet(false, true)) {
-            gateway.completeAsync(drained);
+            gateway.completeAsync(drained, null);
         }
     }
 

@@ -188,10 +188,14 @@ public final class DirectorGateway implements AutoCloseable {
         }
     }
 
-    /** Completes {@code future} on a director thread, so that its dependents never run under a call's lock. */
-    void completeAsync(CompletableFuture<Void> future) {
-        if (!execute(() -> future.complete(null))) {
-            ForkJoinPool.commonPool().execute(() -> future.complete(null));
+    /**
+     * Completes {@code future} (normally if {@code failure} is null) on a director thread, so that its dependents
+     * never run under a call's lock nor on a network thread.
+     */
+    void completeAsync(CompletableFuture<Void> future, Throwable failure) {
+        Runnable complete = failure == null ? () -> future.complete(null) : () -> future.completeExceptionally(failure);
+        if (!execute(complete)) {
+            ForkJoinPool.commonPool().execute(complete);
         }
     }
 
