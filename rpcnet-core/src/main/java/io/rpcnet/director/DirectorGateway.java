@@ -2,6 +2,7 @@ package io.rpcnet.director;
 
 import io.rpcnet.cluster.Member;
 import io.rpcnet.cluster.MemberId;
+import io.rpcnet.cluster.Subscription;
 import io.rpcnet.cluster.TagFilter;
 import io.rpcnet.cluster.Tags;
 import io.rpcnet.cluster.registry.WorkerRegistry;
@@ -23,9 +24,13 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to a worker chosen by the {@link WorkerRegistry} among those matching the worker filter (default
  * {@code role=worker}). Unary and streaming calls, deadlines (the remaining time is passed on), metadata and
  * cancellation travel both ways; a worker's MOVED answer is re-routed once (see {@link Moved}).
+ *
+ * <p>A migration's cut-over can {@linkplain #hold(String) hold} a session's new calls while its in-flight
+ * ones finish. The routes of a worker that FAILED or LEFT are forgotten, so its sessions' next calls get
+ * SESSION_LOST.
  *
  * <p>Nothing here blocks an event loop: connections are dialled on separate threads, worker calls start
  * on the worker connection's own event loop, and backpressure pauses the reading side rather than waiting.
@@ -52,6 +61,8 @@ public final class DirectorGateway implements AutoCloseable {
     private final RoutingTable routingTable;
     private final TagFilter workerFilter;
     private final AtomicInteger activeCalls = new AtomicInteger();
+    private final SessionGates gates = new SessionGates();
+    private Subscription membership;
     private QuicClientEndpoint clientEndpoint;
     private ExecutorService connector;
     private ScheduledExecutorService scheduler;
@@ -87,29 +98,129 @@ public final class DirectorGateway implements AutoCloseable {
             stopResources();
             throw e;
         }
+        membership = registry.subscribe(new DepartedWorkers(registry, routingTable));
         log.info("RpcNet director gateway listening on {}, forwarding to workers matching {}",
                 endpoint.localAddress(), workerFilter);
         return this;
     }
 
     private ServerCallListener accept(ServerTransportCall call, CallHeader header) {
-        MemberId worker;
-        if (header.sessionId() != null) {
-            worker = routingTable.route(header.sessionId()).map(RoutingTable.Route::owner)
-                    .orElseThrow(() -> new RpcException(StatusCode.SESSION_LOST, "session '" + header.sessionId()
-                            + "' is not known to the director: it expired, was closed, or its state was lost;"
-                            + " open a new session"));
-        } else {
+        String sessionId = header.sessionId();
+        if (sessionId == null) {
+            MemberId worker;
             try {
                 worker = registry.require(workerFilter).id();
             } catch (RpcException e) {
                 throw new RpcException(Status.notProcessed(e.code(), e.getMessage()), e);
             }
+            ForwardedCall forwarded = new ForwardedCall(this, call, header);
+            activeCalls.incrementAndGet();
+            forwarded.route(worker);
+            return forwarded;
         }
         ForwardedCall forwarded = new ForwardedCall(this, call, header);
         activeCalls.incrementAndGet();
-        forwarded.route(worker);
+        CallHold hold = gates.admit(sessionId, forwarded); // in flight from here on, or waiting for a release
+        if (hold != null) {
+            log.debug("call {} of session {} waits for the hold to be released", header.method(), sessionId);
+            hold.waiting(forwarded);
+            return forwarded;
+        }
+        RoutingTable.Route route = routingTable.route(sessionId).orElse(null);
+        if (route == null) {
+            forwarded.fail(sessionLost(sessionId));
+        } else {
+            forwarded.route(route.owner());
+        }
         return forwarded;
+    }
+
+    private static Status sessionLost(String sessionId) {
+        return Status.of(StatusCode.SESSION_LOST, "session '" + sessionId + "' is not known to the director: it"
+                + " expired, was closed, its worker is gone, or its state was lost; open a new session");
+    }
+
+    /**
+     * Holds the session's new calls: from now on they are accepted but wait in the director until
+     * {@link CallHold#release()}, which routes them by the routing table as it is then. Calls forwarded before
+     * the hold continue; {@link CallHold#inFlightDrained()} tells when they have all ended. Used by a migration's
+     * cut-over: hold, wait for the drain, switch the route ({@link RoutingTable#switchOwner}), release.
+     *
+     * @throws IllegalStateException if the session is already held
+     */
+    public CallHold hold(String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        CallHold hold = new CallHold(this, gates, sessionId);
+        int inFlight = gates.hold(sessionId, hold);
+        if (inFlight == 0) {
+            hold.drainedAtStart();
+        }
+        log.info("session {} held: its new calls wait in the director; {} call(s) in flight", sessionId, inFlight);
+        return hold;
+    }
+
+    /** Calls of the session forwarded (or released from a hold) and not ended yet; for diagnostics. */
+    public int inFlight(String sessionId) {
+        return sessionId == null ? 0 : gates.inFlight(sessionId);
+    }
+
+    /** Routes the calls a released hold kept, by the route the session has now, on a thread of the director. */
+    void releaseHeld(CallHold hold, List<ForwardedCall> waiting) {
+        String sessionId = hold.sessionId();
+        RoutingTable.Route route = routingTable.route(sessionId).orElse(null);
+        log.info("session {} released after {} ms: {} held call(s) go to {}", sessionId,
+                hold.elapsed().toMillis(), waiting.size(),
+                route == null ? "nobody (session lost)" : route.owner() + " (epoch " + route.epoch() + ")");
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Runnable routeAll = () -> {
+            for (ForwardedCall call : waiting) {
+                if (route == null) {
+                    call.fail(sessionLost(sessionId));
+                } else {
+                    call.route(route.owner());
+                }
+            }
+        };
+        if (!execute(routeAll)) {
+            Status closing = Status.notProcessed(StatusCode.UNAVAILABLE, "director is shutting down");
+            waiting.forEach(call -> call.fail(closing));
+        }
+    }
+
+    /**
+     * Completes {@code future} (normally if {@code failure} is null) on a director thread, so that its dependents
+     * never run under a call's lock nor on a network thread.
+     */
+    void completeAsync(CompletableFuture<Void> future, Throwable failure) {
+        Runnable complete = failure == null ? () -> future.complete(null) : () -> future.completeExceptionally(failure);
+        if (!execute(complete)) {
+            ForkJoinPool.commonPool().execute(complete);
+        }
+    }
+
+    /** Runs {@code task} on the gateway's timer after {@code delayNanos}; null if the gateway is not running. */
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        ScheduledExecutorService s = scheduler;
+        try {
+            return s == null ? null : s.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private boolean execute(Runnable task) {
+        ExecutorService c = connector;
+        try {
+            if (c != null) {
+                c.execute(task);
+                return true;
+            }
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+        return false;
     }
 
     public InetSocketAddress localAddress() {
@@ -162,12 +273,21 @@ public final class DirectorGateway implements AutoCloseable {
         return scheduler;
     }
 
-    void callEnded() {
+    /** A call ended (under its lock): it leaves the gateway's and its session's counts. */
+    void callEnded(ForwardedCall call) {
         activeCalls.decrementAndGet();
+        String sessionId = call.sessionId();
+        if (sessionId != null) {
+            CallHold drained = gates.ended(sessionId, call);
+            if (drained != null) {
+                log.debug("session {}: the calls in flight before the hold have ended", sessionId);
+                drained.signalDrained();
+            }
+        }
     }
 
-    Member member(MemberId id) {
-        return registry.member(id).orElse(null);
+    SessionGates sessionGates() {
+        return gates;
     }
 
     @Override
@@ -182,6 +302,9 @@ public final class DirectorGateway implements AutoCloseable {
     }
 
     private void stopResources() {
+        if (membership != null) {
+            membership.close();
+        }
         if (connections != null) {
             connections.close();
         }

@@ -8,8 +8,6 @@ import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
-import io.rpcnet.session.Moved;
-import io.rpcnet.session.SessionTrailers;
 import io.rpcnet.transport.ClientCallListener;
 import io.rpcnet.transport.ClientConnection;
 import io.rpcnet.transport.ClientTransportCall;
@@ -61,7 +59,17 @@ final class ForwardedCall implements ServerCallListener {
         this.replay = new ReplayBuffer(header.sessionId() != null);
     }
 
-    /** Routes the call to {@code worker}: first from the acceptor, again after a MOVED. */
+    String sessionId() {
+        return header.sessionId();
+    }
+
+    /** When the client's deadline passes ({@code System.nanoTime()} scale); {@link Long#MAX_VALUE} if none. */
+    long deadlineNanos() {
+        long micros = header.timeoutMicros();
+        return micros > 0 ? acceptedNanos + TimeUnit.MICROSECONDS.toNanos(micros) : Long.MAX_VALUE;
+    }
+
+    /** Routes the call to {@code worker}: first from the acceptor or a released hold, again after a MOVED. */
     void route(MemberId worker) {
         Member member = gateway.registry().member(worker).orElse(null);
         synchronized (this) {
@@ -237,7 +245,7 @@ final class ForwardedCall implements ServerCallListener {
     }
 
     /** Ends the call towards the client with {@code status} and abandons the worker call, if any. */
-    private void fail(Status status) {
+    void fail(Status status) {
         Attempt a;
         synchronized (this) {
             if (done) {
@@ -267,7 +275,7 @@ final class ForwardedCall implements ServerCallListener {
             lease.close();
             lease = null;
         }
-        gateway.callEnded();
+        gateway.callEnded(this);
         return a != null && a.call != null ? a : null;
     }
 
@@ -337,7 +345,8 @@ final class ForwardedCall implements ServerCallListener {
                     return;
                 }
                 if (status.code() == StatusCode.MOVED && !rerouted && replay.isReplayable()) {
-                    reroute = movedTarget(status, trailers);
+                    reroute = SessionRouting.movedTarget(gateway.routingTable(), header.sessionId(), worker, status,
+                            trailers);
                 }
                 if (reroute != null) {
                     rerouted = true;
@@ -347,7 +356,7 @@ final class ForwardedCall implements ServerCallListener {
                     log.debug("call {} of session {} moved from {} to {}; re-routing", header.method(),
                             header.sessionId(), worker, reroute);
                 } else {
-                    recordSession(trailers);
+                    SessionRouting.recordAnnounced(gateway.routingTable(), worker, header.method(), trailers);
                     InboundMessage held = heldResponse;
                     heldResponse = null;
                     Attempt self = finishLocked();
@@ -369,32 +378,6 @@ final class ForwardedCall implements ServerCallListener {
             if (reroute != null) {
                 route(reroute);
             }
-        }
-
-        /** Routes a session the worker announced ({@link SessionTrailers}) to it before the client hears of it. */
-        private void recordSession(Metadata trailers) {
-            SessionTrailers.sessionId(trailers).ifPresent(id -> {
-                if (gateway.routingTable().assignIfNotOlder(id, worker, SessionTrailers.epoch(trailers, 1))) {
-                    log.debug("session {} opened on {} by {}", id, worker, header.method());
-                }
-            });
-        }
-
-        /** Where a MOVED session lives now: the routing table if it already knows, else the worker's trailer. */
-        private MemberId movedTarget(Status status, Metadata trailers) {
-            RoutingTable table = gateway.routingTable();
-            RoutingTable.Route route = table.route(header.sessionId()).orElse(null);
-            if (route != null && !route.owner().equals(worker)) {
-                return route.owner();
-            }
-            MemberId named = Moved.newOwner(status, trailers).orElse(null);
-            if (named == null || named.equals(worker)) {
-                return null;
-            }
-            if (route != null) {
-                table.switchOwner(header.sessionId(), worker, route.epoch(), named);
-            }
-            return named;
         }
     }
 }

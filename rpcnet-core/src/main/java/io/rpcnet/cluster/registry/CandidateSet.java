@@ -3,7 +3,7 @@ package io.rpcnet.cluster.registry;
 import io.rpcnet.cluster.Member;
 import io.rpcnet.cluster.balance.Candidates;
 
-/** The ALIVE members matching one filter, as fixed when the alive set last changed. */
+/** The selectable (ALIVE, uncordoned) members matching one filter, as fixed when that set last changed. */
 final class CandidateSet implements Candidates {
 
     private final MemberEntry[] entries;

@@ -24,6 +24,8 @@ final class MemberEntry {
     private volatile long localAtReport;
     /** When the current status was entered (for reaping FAILED/LEFT members). */
     long statusSinceNanos;
+    /** Kept out of selection (a drain); cleared when the member comes back with a higher incarnation. */
+    volatile boolean cordoned;
 
     MemberEntry(MemberId id, PhiAccrualConfig detectorConfig) {
         this.id = id;

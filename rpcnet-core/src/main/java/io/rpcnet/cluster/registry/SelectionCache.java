@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SelectionCache {
 
-    /** The ALIVE members ordered by id; a new instance whenever that set or their tags/weights change. */
+    /** The ALIVE, uncordoned members by id; a new instance whenever that set or their tags/weights change. */
     record AliveSet(MemberEntry[] entries) {
         static final AliveSet EMPTY = new AliveSet(new MemberEntry[0]);
     }

@@ -18,8 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Set;
 
 /**
  * The director's view of its workers: membership fed by the transport (joins, heartbeats, leaves), failure
@@ -46,6 +45,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <h2>Selection</h2>
  * {@link #select(TagFilter)} picks among ALIVE members matching the filter with the configured
  * {@link LoadBalancer}; lock-free and allocation-free in the steady state (only the {@code Optional}).
+ * {@linkplain #cordon Cordoned} members are left out (they stay ALIVE and monitored).
  * Count the work placed on the chosen member with {@link #loadTracker(MemberId)} so least-connections and
  * power-of-two-choices see it before the next heartbeat does.
  *
@@ -56,10 +56,8 @@ public final class WorkerRegistry implements ClusterView {
 
     private final RegistryConfig config;
     private final Object lock = new Object();
-    /** All known members in id order (iteration); written under {@link #lock}. */
-    private final ConcurrentSkipListMap<MemberId, MemberEntry> entries = new ConcurrentSkipListMap<>();
-    /** The same entries for O(1) lookup on the call path ({@link #loadTracker}); written under {@link #lock}. */
-    private final ConcurrentHashMap<MemberId, MemberEntry> index = new ConcurrentHashMap<>();
+    /** All known members; written under {@link #lock}. */
+    private final MemberTable table = new MemberTable();
     private final SelectionCache selection;
     private final PartitionTracker partition;
     private final EventDispatcher events = new EventDispatcher();
@@ -111,7 +109,7 @@ public final class WorkerRegistry implements ClusterView {
         Objects.requireNonNull(load, "load");
         UpdateResult result;
         synchronized (lock) {
-            MemberEntry e = index.get(id);
+            MemberEntry e = table.get(id);
             if (e == null || incarnation > e.member.incarnation()) {
                 result = UpdateResult.UNKNOWN_MEMBER;
             } else {
@@ -135,7 +133,7 @@ public final class WorkerRegistry implements ClusterView {
     public boolean markLeft(MemberId id, long incarnation, long nowNanos) {
         boolean left = false;
         synchronized (lock) {
-            MemberEntry e = index.get(id);
+            MemberEntry e = table.get(id);
             if (e != null && e.status() != MemberStatus.LEFT && incarnation >= e.member.incarnation()) {
                 MemberStatus before = e.status();
                 emit(Type.LEFT, e.setStatus(MemberStatus.LEFT, 0.0, nowNanos), nowNanos);
@@ -157,7 +155,7 @@ public final class WorkerRegistry implements ClusterView {
         synchronized (lock) {
             List<MemberId> failed = null;
             boolean aliveChanged = false;
-            for (MemberEntry e : entries.values()) {
+            for (MemberEntry e : table.entries()) {
                 MemberStatus status = e.status();
                 if (status.isMonitored()) {
                     double phi = e.detector.phi(nowNanos);
@@ -175,8 +173,7 @@ public final class WorkerRegistry implements ClusterView {
                 } else {
                     long retention = status == MemberStatus.FAILED ? failedRetentionNanos : leftRetentionNanos;
                     if (nowNanos - e.statusSinceNanos >= retention) {
-                        entries.remove(e.id);
-                        index.remove(e.id);
+                        table.forget(e.id);
                         if (status == MemberStatus.FAILED) {
                             partition.onNoLongerFailed(e.id);
                         }
@@ -186,9 +183,9 @@ public final class WorkerRegistry implements ClusterView {
             if (aliveChanged) {
                 republishAlive();
             }
-            if (failed != null && partition.onFailed(failed, monitoredCount(), nowNanos)) {
-                events.enqueue(ClusterEvent.partition(Type.PARTITION_DETECTED, snapshots(partition.casualties()),
-                        nowNanos, config.clock().instant()));
+            if (failed != null && partition.onFailed(failed, table.monitoredCount(), nowNanos)) {
+                events.enqueue(ClusterEvent.partition(Type.PARTITION_DETECTED,
+                        table.snapshots(partition.casualties()), nowNanos, config.clock().instant()));
             }
             checkHealed(nowNanos);
         }
@@ -199,20 +196,16 @@ public final class WorkerRegistry implements ClusterView {
 
     @Override
     public List<Member> members() {
-        List<Member> list = new ArrayList<>(entries.size());
-        for (MemberEntry e : entries.values()) {
-            list.add(e.member);
-        }
-        return list;
+        return table.members();
     }
 
     @Override
     public Optional<Member> member(MemberId id) {
-        MemberEntry e = index.get(id);
+        MemberEntry e = table.get(id);
         return e == null ? Optional.empty() : Optional.of(e.member);
     }
 
-    /** ALIVE members matching {@code filter}, ordered by id: what {@link #select} chooses from. */
+    /** ALIVE, uncordoned members matching {@code filter}, ordered by id: what {@link #select} chooses from. */
     public List<Member> alive(TagFilter filter) {
         List<Member> list = new ArrayList<>();
         for (MemberEntry e : selection.alive().entries()) {
@@ -261,31 +254,70 @@ public final class WorkerRegistry implements ClusterView {
      * @throws IllegalArgumentException if the member is not known
      */
     public LoadTracker loadTracker(MemberId id) {
-        MemberEntry e = index.get(id);
-        if (e == null) {
-            throw new IllegalArgumentException("unknown cluster member: " + id);
-        }
-        return e.tracker;
+        return table.require(id).tracker;
     }
 
     /** The load least-connections sees for a member: last report corrected by live counters; -1 if unknown. */
     public long effectiveLoad(MemberId id) {
-        MemberEntry e = index.get(id);
+        MemberEntry e = table.get(id);
         return e == null ? -1 : e.effectiveLoad();
+    }
+
+    // ---- cordon -------------------------------------------------------------------------------------
+
+    /**
+     * Cordons a member: it stays ALIVE and monitored, but {@link #select}, {@link #require} and {@link #alive}
+     * no longer offer it, so no new work lands on it (how a drain begins). The cordon ends with
+     * {@link #uncordon}, or when the member comes back with a higher incarnation after FAILED or LEFT.
+     *
+     * @return whether the member was not cordoned already
+     * @throws IllegalArgumentException if the member is not known
+     */
+    public boolean cordon(MemberId id) {
+        synchronized (lock) {
+            return setCordoned(table.require(id), true);
+        }
+    }
+
+    /** Offers a cordoned member to selection again; returns whether it was cordoned (false if unknown). */
+    public boolean uncordon(MemberId id) {
+        synchronized (lock) {
+            MemberEntry e = table.get(id);
+            return e != null && setCordoned(e, false);
+        }
+    }
+
+    /** Whether the member is known and cordoned. */
+    public boolean isCordoned(MemberId id) {
+        MemberEntry e = table.get(id);
+        return e != null && e.cordoned;
+    }
+
+    /** The cordoned members, in id order. */
+    public Set<MemberId> cordoned() {
+        return table.cordoned();
+    }
+
+    private boolean setCordoned(MemberEntry e, boolean cordoned) {
+        if (e.cordoned == cordoned) {
+            return false;
+        }
+        e.cordoned = cordoned;
+        republishAlive();
+        return true;
     }
 
     // ---- internals (under lock) ---------------------------------------------------------------------
 
     private UpdateResult applyUpsert(MemberUpdate u, long now) {
-        MemberEntry e = index.get(u.id());
+        MemberEntry e = table.get(u.id());
         if (e == null) {
             e = new MemberEntry(u.id(), config.detector());
             e.detector.heartbeat(now);
             e.statusSinceNanos = now;
             e.member = snapshot(u, MemberStatus.ALIVE, now);
             e.recordLoad(u.load());
-            entries.put(u.id(), e);
-            index.put(u.id(), e);
+            table.add(e);
             emit(Type.JOINED, e.member, now);
             republishAlive();
             checkHealed(now);
@@ -302,6 +334,7 @@ public final class WorkerRegistry implements ClusterView {
         }
         if (!status.isMonitored()) {
             e.detector.reset();
+            e.cordoned = false; // a new incarnation after FAILED or LEFT starts afresh
         }
         e.detector.heartbeat(now);
         e.recordLoad(u.load());
@@ -351,41 +384,14 @@ public final class WorkerRegistry implements ClusterView {
     }
 
     private void republishAlive() {
-        List<MemberEntry> alive = new ArrayList<>();
-        for (MemberEntry e : entries.values()) {
-            if (e.status() == MemberStatus.ALIVE) {
-                alive.add(e);
-            }
-        }
-        selection.publish(new SelectionCache.AliveSet(alive.toArray(new MemberEntry[0])));
-    }
-
-    private int monitoredCount() {
-        int n = 0;
-        for (MemberEntry e : entries.values()) {
-            if (e.status().isMonitored()) {
-                n++;
-            }
-        }
-        return n;
+        selection.publish(table.selectable());
     }
 
     private void checkHealed(long now) {
-        if (partition.shouldHeal(monitoredCount())) {
-            List<Member> stillFailed = snapshots(partition.casualties());
+        if (partition.shouldHeal(table.monitoredCount())) {
+            List<Member> stillFailed = table.snapshots(partition.casualties());
             partition.clear();
             events.enqueue(ClusterEvent.partition(Type.PARTITION_HEALED, stillFailed, now, config.clock().instant()));
         }
-    }
-
-    private List<Member> snapshots(Iterable<MemberId> ids) {
-        List<Member> list = new ArrayList<>();
-        for (MemberId id : ids) {
-            MemberEntry e = index.get(id);
-            if (e != null) {
-                list.add(e.member);
-            }
-        }
-        return list;
     }
 }
