@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client of one RpcNet server (or director): keeps a QUIC connection, reconnecting when it is lost or
@@ -39,6 +40,7 @@ public final class RpcClient implements AutoCloseable {
     private volatile ClientConnection connection;
     private final List<ClientConnection> retiring = new ArrayList<>();
     private volatile boolean closed;
+    private final AtomicLong connectionsOpened = new AtomicLong();
 
     private RpcClient(Builder config) {
         this.config = config;
@@ -105,6 +107,7 @@ public final class RpcClient implements AutoCloseable {
                     ? endpoint.connect(config.host, config.port, config.migrationModes)
                     : connectBefore(deadline);
             connection = fresh;
+            connectionsOpened.incrementAndGet();
             return fresh;
         }
     }
@@ -165,6 +168,14 @@ public final class RpcClient implements AutoCloseable {
     public int openStreams() {
         ClientConnection c = connection;
         return c == null || !c.isActive() ? 0 : c.openStreams();
+    }
+
+    /**
+     * How many QUIC connections this client has opened so far: 1 for a client that never had to reconnect
+     * (a live migration behind a director keeps it at 1).
+     */
+    public long connectionsOpened() {
+        return connectionsOpened.get();
     }
 
     public boolean isConnected() {

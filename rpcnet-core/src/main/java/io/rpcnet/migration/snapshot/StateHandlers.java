@@ -109,6 +109,21 @@ public final class StateHandlers {
         }
     }
 
+    /**
+     * Asks every handler to {@linkplain MigrationStateHandler#discard discard} what it holds for
+     * {@code sessionId} (the session left this worker, or a restore is rolled back). A failing handler is
+     * logged and the others still run.
+     */
+    public void discard(String sessionId) {
+        for (MigrationStateHandler h : handlers.values()) {
+            try {
+                h.discard(sessionId);
+            } catch (RuntimeException e) {
+                log.warn("handler '{}' failed to discard session '{}': {}", h.name(), sessionId, e.toString());
+            }
+        }
+    }
+
     private static void rollBack(String sessionId, List<MigrationStateHandler> done, RuntimeException cause) {
         for (int i = done.size() - 1; i >= 0; i--) {
             MigrationStateHandler h = done.get(i);
