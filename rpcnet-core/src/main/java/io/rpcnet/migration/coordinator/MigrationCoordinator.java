@@ -58,6 +58,7 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
     private final ExecutorService drains;
     private final ExecutorService callbacks;
     private final WorkerDrain drainer;
+    private final RouteRecovery routeRecovery;
     private final Subscription subscription;
     private final ArrayDeque<MigrationOutcome> outcomes = new ArrayDeque<>();
     private final List<Consumer<MigrationOutcome>> outcomeListeners = new CopyOnWriteArrayList<>();
@@ -76,7 +77,9 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
         this.runners = Executors.newFixedThreadPool(settings.maxConcurrent(), daemon("rpcnet-migration"));
         this.drains = Executors.newCachedThreadPool(daemon("rpcnet-drain"));
         this.drainer = new WorkerDrain(this, gateway, settings);
+        this.routeRecovery = new RouteRecovery(channels, tokens, gateway.routingTable(), settings.stepTimeout());
         this.subscription = gateway.registry().subscribe(this::onClusterEvent);
+        gateway.registry().members().stream().filter(m -> m.status().isMonitored()).forEach(this::recoverRoutes);
     }
 
     public static Builder builder() {
@@ -197,6 +200,21 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
         }
     }
 
+    /**
+     * Learns the sessions {@code worker} holds and routes them to it (done on every JOINED and RECOVERED
+     * event, so a restarted director rebuilds its table); completes with how many routes changed.
+     */
+    public CompletableFuture<Integer> recoverRoutes(Member worker) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return routeRecovery.recover(worker);
+            } catch (RuntimeException e) {
+                log.warn("could not recover the routes of worker {}: {}", worker.id(), e.toString());
+                throw e;
+            }
+        }, drains);
+    }
+
     private MemberId requireTarget(MemberId target, MemberId source) {
         if (target.equals(source)) {
             throw new MigrationException(MigrationError.TARGET_UNAVAILABLE, "session is already on " + target);
@@ -213,7 +231,10 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
     private void onClusterEvent(ClusterEvent e) {
         switch (e.type()) {
             case FAILED, LEFT -> channels.forget(e.memberId());
-            case JOINED, RECOVERED -> drained.remove(e.memberId().value());
+            case JOINED, RECOVERED -> {
+                drained.remove(e.memberId().value());
+                recoverRoutes(e.member());
+            }
             default -> {
             }
         }

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  */
 public final class MigrationParticipant implements MigrationProtocol {
 
+    private final ParticipantContext ctx;
     private final SourceRole source;
     private final TargetRole target;
     private final Clock clock;
@@ -37,6 +38,7 @@ public final class MigrationParticipant implements MigrationProtocol {
     private MigrationParticipant(Builder b) {
         ParticipantContext ctx = new ParticipantContext(b.sessions.workerId(), b.sessions, b.handlers, b.transfer,
                 b.tokens, new DeltaSealer(b.transfer.encryption()), b.clock);
+        this.ctx = ctx;
         this.source = new SourceRole(ctx);
         this.target = new TargetRole(ctx);
         this.clock = b.clock;
@@ -99,6 +101,18 @@ public final class MigrationParticipant implements MigrationProtocol {
             String reason = request.reason() == null ? "" : request.reason();
             boolean known = target.abort(request.migrationId(), reason) | source.abort(request.migrationId(), reason);
             return new Ack(known ? 1 : 0);
+        });
+    }
+
+    @Override
+    public SessionList listSessions(ListSessions request) {
+        return guarded(() -> {
+            ctx.tokens().verify(request.token(), request.requestId(), "*", ctx.workerId(), DIRECTOR_TARGET);
+            java.util.Map<String, Long> held = new java.util.HashMap<>();
+            for (String id : ctx.sessions().sessionIds()) {
+                ctx.sessions().find(id).ifPresent(s -> held.put(id, s.epoch()));
+            }
+            return new SessionList(held);
         });
     }
 

@@ -21,7 +21,9 @@ public final class MigrationFailures {
 
     /** The wire form of a migration failure. */
     public static RpcException toRpc(MigrationException e) {
-        return toRpc(e.error(), e.getMessage());
+        String prefix = e.error().name() + ": ";
+        String m = e.getMessage();
+        return toRpc(e.error(), m.startsWith(prefix) ? m.substring(prefix.length()) : m);
     }
 
     /** The wire form of {@code error} with {@code message}. */
@@ -52,6 +54,9 @@ public final class MigrationFailures {
      */
     public static MigrationException fromRpc(RpcException e, MigrationError otherwise, String step) {
         MigrationError error = errorOf(e.status()).orElse(otherwise);
-        return new MigrationException(error, step + ": " + e.status().code() + " " + e.status().message(), e);
+        String m = e.status().message();
+        String prefix = error.name() + ": ";
+        return new MigrationException(error, step + ": " + (m.startsWith(prefix) ? m.substring(prefix.length())
+                : e.status().code() + " " + m), e);
     }
 }

@@ -62,6 +62,16 @@ public interface MigrationProtocol {
     Ack abort(Abort request);
 
     /**
+     * The sessions this worker holds (id → epoch), so a restarted director can rebuild its routing table
+     * from the workers, which are the authority. Needs a token for request id, session {@code "*"}, source =
+     * this worker and target {@value #DIRECTOR_TARGET}: session ids are bearer credentials.
+     */
+    SessionList listSessions(ListSessions request);
+
+    /** The token target of {@link #listSessions}. */
+    String DIRECTOR_TARGET = "director";
+
+    /**
      * @param migrationId   the migration
      * @param sessionId     the session
      * @param sourceWorker  the current owner
@@ -148,5 +158,16 @@ public interface MigrationProtocol {
     }
 
     record Abort(String migrationId, String reason) {
+    }
+
+    record ListSessions(String requestId, String workerId, String token) {
+        @Override
+        public String toString() {
+            return "ListSessions[" + requestId + " " + workerId + " token=***]";
+        }
+    }
+
+    /** @param sessions the id and epoch of every session held */
+    record SessionList(java.util.Map<String, Long> sessions) {
     }
 }

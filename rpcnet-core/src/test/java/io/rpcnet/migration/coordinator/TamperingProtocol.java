@@ -26,4 +26,5 @@ final class TamperingProtocol implements MigrationProtocol {
     @Override public Ack commit(Commit r) { return delegate.commit(r); }
     @Override public Ack handOver(HandOver r) { return delegate.handOver(r); }
     @Override public Ack abort(Abort r) { return delegate.abort(r); }
+    @Override public SessionList listSessions(ListSessions r) { return delegate.listSessions(r); }
 }
