@@ -91,7 +91,7 @@ final class SessionGate {
                     }
                     session.touch();
                     try (RpcSession.Scope ignored = session.enter()) {
-                        return invocation.proceed();
+                        return CallReplay.proceed(invocation, session);
                     }
                 } finally {
                     announce(context, created.sessions());
