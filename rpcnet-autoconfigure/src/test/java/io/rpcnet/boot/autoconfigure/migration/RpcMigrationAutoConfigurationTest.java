@@ -47,6 +47,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Which live-migration beans each cluster role gets, how properties reach them, and the key handling. */
 class RpcMigrationAutoConfigurationTest {
@@ -128,8 +129,8 @@ class RpcMigrationAutoConfigurationTest {
 
     @Test
     void aWorkerServesSessionsAndTheMigrationParticipant() {
-        runner.withUserConfiguration(HandlerConfig.class).withPropertyValues(WORKER).withPropertyValues(SECRET)
-                .run(context -> {
+        runner.withUserConfiguration(HandlerConfig.class).withPropertyValues(WORKER).withPropertyValues(SECRET,
+                "rpcnet.session.idle-timeout=100ms", "rpcnet.session.sweep-interval=50ms").run(context -> {
                     assertThat(context).hasNotFailed();
                     SessionManager sessions = context.getBean(SessionManager.class);
                     assertThat(sessions.workerId()).isEqualTo("w1");
@@ -144,6 +145,9 @@ class RpcMigrationAutoConfigurationTest {
                     assertThat(context.getBean(ClusterWorkerLifecycle.class).drainTimeout())
                             .isEqualTo(Duration.ofMinutes(5));
                     assertThat(context.getBean(MigrationKeys.class).hasEncryption()).isTrue();
+                    sessions.create(); // idle from now on: the sweeper closes it
+                    await().atMost(Duration.ofSeconds(5)).until(() -> sessions.activeSessions() == 0);
+                    assertThat(sessions.stats().expired()).isEqualTo(1);
                 });
     }
 
@@ -151,12 +155,13 @@ class RpcMigrationAutoConfigurationTest {
     void aWorkerBacksOffForItsOwnBeans() {
         runner.withUserConfiguration(UserBeans.class).withPropertyValues(WORKER)
                 .withPropertyValues("rpcnet.migration.drain-on-shutdown=false").run(context -> {
-                    assertThat(context).hasNotFailed().hasSingleBean(SessionManager.class).hasSingleBean(StateHandlers.class)
-                            .hasSingleBean(MigrationKeys.class);
+                    assertThat(context).hasNotFailed().hasSingleBean(SessionManager.class)
+                            .hasSingleBean(StateHandlers.class).hasSingleBean(MigrationKeys.class);
                     SessionManager mine = context.getBean(SessionManager.class);
                     assertThat(mine.workerId()).isEqualTo("mine");
                     assertThat(context.getBean(RpcServerLifecycle.class).server().sessions()).isSameAs(mine);
-                    assertThat(context.getBean(MigrationParticipant.class)).extracting("source.ctx.sessions").isSameAs(mine);
+                    assertThat(context.getBean(MigrationParticipant.class)).extracting("source.ctx.sessions")
+                            .isSameAs(mine);
                     assertThat(context.getBean(ClusterWorkerLifecycle.class).drainTimeout()).isNull();
                 });
     }
@@ -165,8 +170,8 @@ class RpcMigrationAutoConfigurationTest {
     void sessionsOffMeansNoMigrationOnTheWorker() {
         runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(WORKER)
                 .withPropertyValues("rpcnet.session.enabled=false").run(context -> {
-                    assertThat(context).doesNotHaveBean(SessionManager.class).doesNotHaveBean(MigrationParticipant.class)
-                            .doesNotHaveBean(SessionSweeper.class);
+                    assertThat(context).doesNotHaveBean(SessionManager.class)
+                            .doesNotHaveBean(MigrationParticipant.class).doesNotHaveBean(SessionSweeper.class);
                     assertThat(context.getBean(ClusterWorkerLifecycle.class).drainTimeout()).isNull();
                 });
     }
