@@ -77,7 +77,7 @@ public final class RpcClusterAutoConfiguration {
                 builder.secret(secret);
             }
             DirectorMembership membership = builder.build();
-            drainHandler.ifAvailable(membership::drainHandler); // e.g. live migration's: drains on request
+            drainHandler.ifUnique(membership::drainHandler); // e.g. live migration's: drains on request
             return membership;
         }
 
