@@ -67,7 +67,7 @@ class ClusterRolesIntegrationTest {
                 "spring.ssl.bundle.pem.node.keystore.private-key=classpath:tls/server.key",
                 "spring.ssl.bundle.pem.trust.truststore.certificate=classpath:tls/ca.pem",
                 "rpcnet.server.ssl.bundle=node", "rpcnet.client.ssl.bundle=trust",
-                "rpcnet.server.port=0", "rpcnet.server.address=127.0.0.1",
+                "rpcnet.server.port=0", "rpcnet.server.address=127.0.0.1", "rpcnet.director.gateway.port=0",
                 "rpcnet.server.shutdown.grace-period=1s", "rpcnet.cluster.secret=" + SECRET,
                 "spring.main.banner-mode=off"));
         all.addAll(List.of(properties));

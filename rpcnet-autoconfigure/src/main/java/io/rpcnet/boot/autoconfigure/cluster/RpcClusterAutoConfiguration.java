@@ -5,7 +5,11 @@ import io.rpcnet.boot.autoconfigure.server.RpcServerAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.server.RpcServerLifecycle;
 import io.rpcnet.boot.autoconfigure.server.RpcServerProperties;
 import io.rpcnet.boot.autoconfigure.server.RpcServiceDefinition;
+import io.rpcnet.boot.autoconfigure.migration.RpcMigrationProperties;
+import io.rpcnet.cluster.MemberId;
 import io.rpcnet.cluster.membership.DirectorMembership;
+import io.rpcnet.cluster.membership.DrainHandler;
+import io.rpcnet.migration.participant.MigrationParticipant;
 import io.rpcnet.cluster.membership.MembershipService;
 import org.springframework.core.env.Environment;
 import io.rpcnet.cluster.detection.PhiAccrualConfig;
@@ -28,6 +32,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Duration;
+
 /**
  * The cluster, by {@code rpcnet.cluster.role}: a director keeps the {@link WorkerRegistry} (phi accrual
  * failure detection, partition awareness, load balancing) and calls workers through a {@link ClusterClient}.
@@ -35,7 +41,8 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = {RpcServerAutoConfiguration.class, RpcClientAutoConfiguration.class,
         RpcCodecAutoConfiguration.class, RpcTlsAutoConfiguration.class})
 @ConditionalOnClass(WorkerRegistry.class)
-@EnableConfigurationProperties({RpcClusterProperties.class, RpcServerProperties.class, RpcClientProperties.class})
+@EnableConfigurationProperties({RpcClusterProperties.class, RpcServerProperties.class, RpcClientProperties.class,
+        RpcMigrationProperties.class})
 public final class RpcClusterAutoConfiguration {
 
     /** Director role: the registry of workers. */
@@ -52,7 +59,8 @@ public final class RpcClusterAutoConfiguration {
         @Bean(initMethod = "start", destroyMethod = "close")
         @ConditionalOnMissingBean
         DirectorMembership directorMembership(WorkerRegistry registry, RpcClusterProperties properties,
-                                              RpcServerProperties serverProperties) {
+                                              RpcServerProperties serverProperties,
+                                              ObjectProvider<DrainHandler> drainHandler) {
             boolean mutualTls = serverProperties.getSsl().isClientAuth();
             String secret = properties.getSecret();
             if ((secret == null || secret.isBlank()) && !mutualTls) {
@@ -68,7 +76,9 @@ public final class RpcClusterAutoConfiguration {
                 }
                 builder.secret(secret);
             }
-            return builder.build();
+            DirectorMembership membership = builder.build();
+            drainHandler.ifUnique(membership::drainHandler); // e.g. live migration's: drains on request
+            return membership;
         }
 
         /** Serves the membership service on the director's RpcNet server. */
@@ -91,12 +101,25 @@ public final class RpcClusterAutoConfiguration {
     @ConditionalOnProperty(name = "rpcnet.cluster.role", havingValue = "worker")
     static class Worker {
 
+        /** This worker's member id: {@code rpcnet.cluster.member-id}, else the application name + a random suffix. */
+        @Bean
+        @ConditionalOnMissingBean
+        MemberId rpcClusterMemberId(RpcClusterProperties properties, Environment environment) {
+            return MemberId.of(ClusterWorkerLifecycle.memberId(properties, environment));
+        }
+
         @Bean
         @ConditionalOnMissingBean
         ClusterWorkerLifecycle clusterWorkerLifecycle(RpcClusterProperties properties,
                                                       RpcClientProperties clientProperties, RpcTlsFactory tls,
-                                                      RpcServerLifecycle server, Environment environment) {
-            return new ClusterWorkerLifecycle(properties, clientProperties, tls, server, environment);
+                                                      RpcServerLifecycle server, Environment environment,
+                                                      MemberId memberId, RpcMigrationProperties migration,
+                                                      ObjectProvider<MigrationParticipant> participant) {
+            // drain first only where sessions can move: a worker with a migration participant
+            Duration drainTimeout = migration.isDrainOnShutdown() && participant.getIfUnique() != null
+                    ? migration.requireDrainTimeout() : null;
+            return new ClusterWorkerLifecycle(properties, clientProperties, tls, server, environment, memberId,
+                    drainTimeout);
         }
     }
 

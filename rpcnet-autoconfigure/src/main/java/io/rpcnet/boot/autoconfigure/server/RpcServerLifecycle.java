@@ -6,6 +6,7 @@ import io.rpcnet.boot.autoconfigure.tls.RpcTlsFactory;
 import io.rpcnet.codec.RpcCodec;
 import io.rpcnet.server.RpcServer;
 import io.rpcnet.server.ServerInterceptor;
+import io.rpcnet.session.SessionManager;
 import io.rpcnet.transport.TransportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Runs the RpcNet server with the application context: binds after the singletons are ready, serving every
- * {@link RpcService} bean; on close marks readiness REFUSING_TRAFFIC, sends GOAWAY and lets in-flight
- * calls finish within {@code rpcnet.server.shutdown.grace-period}.
+ * {@link RpcService} bean (with sessions from the {@link SessionManager} bean, if there is one); on close
+ * marks readiness REFUSING_TRAFFIC, sends GOAWAY and lets in-flight calls finish within
+ * {@code rpcnet.server.shutdown.grace-period}.
  */
 public class RpcServerLifecycle implements SmartLifecycle {
 
@@ -79,13 +81,18 @@ public class RpcServerLifecycle implements SmartLifecycle {
                 .codec(codec)
                 .executor(executor)
                 .shutdownGracePeriod(properties.getShutdown().getGracePeriod());
+        SessionManager sessions = context.getBeanProvider(SessionManager.class).getIfUnique();
+        if (sessions != null) {
+            builder.sessions(sessions);
+        }
         services.forEach((type, bean) -> register(builder, type, bean));
         interceptors.orderedStream().forEach(builder::interceptor);
         RpcServer started = builder.build().start();
         server = started;
         environment.getPropertySources().addFirst(new MapPropertySource("rpcnet.server.ports",
                 Map.of(LOCAL_PORT_PROPERTY, started.port())));
-        log.info("RpcNet server started on port {} serving {}", started.port(), started.services().keySet());
+        log.info("RpcNet server started on port {} serving {}{}", started.port(), started.services().keySet(),
+                sessions == null ? "" : " with sessions of " + sessions.workerId());
     }
 
     @SuppressWarnings("unchecked")
