@@ -2,6 +2,8 @@
 # Builds the benchmark jar and runs one suite in a single JVM.
 #   benchmarks/run.sh unary [--quick]
 #   benchmarks/run.sh migration-parts [--quick]
+#   benchmarks/run.sh cluster [--quick]
+#   benchmarks/run.sh migration-live [--quick]
 # Environment: SKIP_BUILD=1 reuses the existing jar; JAVA_OPTS overrides the JVM flags;
 # JAVA (default: java on PATH, else $JAVA_HOME/bin/java).
 set -euo pipefail
@@ -10,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: $0 <suite> [--quick]   (suites: unary, migration-parts)" >&2
+  echo "usage: $0 <suite> [--quick]   (suites: unary, migration-parts, cluster, migration-live)" >&2
   exit 2
 fi
 

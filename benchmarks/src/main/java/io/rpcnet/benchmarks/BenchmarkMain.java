@@ -21,6 +21,7 @@ public final class BenchmarkMain {
         SUITES.put("unary", UnarySuite::new);
         SUITES.put("migration-parts", MigrationPartsSuite::new);
         SUITES.put("cluster", ClusterSuite::new);
+        SUITES.put("migration-live", MigrationLiveSuite::new);
     }
 
     private BenchmarkMain() {
