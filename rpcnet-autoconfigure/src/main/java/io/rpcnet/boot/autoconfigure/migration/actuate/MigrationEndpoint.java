@@ -13,7 +13,6 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -47,19 +43,16 @@ public class MigrationEndpoint {
     private static final int MAX_DRAINS = 32;
 
     private final MigrationService migrations;
-    private final Duration drainWait;
     private final Clock clock;
     /** Drains started here, latest per worker, oldest first. Guarded by itself. */
     private final Map<String, DrainRun> drains = new LinkedHashMap<>();
 
     /**
      * @param migrations the director's migration service
-     * @param drainWait  longest {@code ?wait=true} waits for a drain (the drain timeout and a margin)
      * @param clock      for drain start times
      */
-    public MigrationEndpoint(MigrationService migrations, Duration drainWait, Clock clock) {
+    public MigrationEndpoint(MigrationService migrations, Clock clock) {
         this.migrations = Objects.requireNonNull(migrations, "migrations");
-        this.drainWait = Objects.requireNonNull(drainWait, "drainWait");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -101,28 +94,19 @@ public class MigrationEndpoint {
     }
 
     /**
-     * Starts draining {@code workerId} (or returns the drain already running); with {@code wait}, waits for it
-     * to finish (at most the drain timeout).
+     * Starts draining {@code workerId}, or returns the drain of it already running: the drain goes on in the
+     * background, {@code GET /actuator/migration} shows how it went under {@code drains}. Selectors only, so
+     * that a bare {@code curl -X POST} (no body, no content type) is accepted.
      *
      * @throws IllegalArgumentException for an action other than {@value #DRAIN} or an unknown worker
      */
     @WriteOperation
-    public DrainDescriptor drain(@Selector String action, @Selector String workerId, @Nullable Boolean wait) {
+    public DrainDescriptor drain(@Selector String action, @Selector String workerId) {
         if (!DRAIN.equals(action)) {
             throw new IllegalArgumentException("unknown action '" + action + "'; use POST .../" + DRAIN
                     + "/{workerId}");
         }
-        DrainRun run = startDrain(workerId);
-        if (Boolean.TRUE.equals(wait)) {
-            try {
-                run.report.get(drainWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // described by the run's state
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return run.describe();
+        return startDrain(workerId).describe();
     }
 
     private DrainRun startDrain(String workerId) {

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * HTTP side of {@link MigrationEndpoint}'s write operations: {@code 202 Accepted} for a started migration or
- * drain ({@code 200} for a drain awaited with {@code ?wait=true}), and a JSON error with a message otherwise —
+ * drain ({@code 200} when the worker's drain has already finished), and a JSON error with a message otherwise —
  * {@code 400} for a missing session id or an unknown action, {@code 404} for a session or worker the director
  * does not know, {@code 409} for a session already migrating, {@code 422} for a target worker that cannot
  * take the session (same, cordoned, not alive), {@code 503} when no worker can (or the coordinator is
@@ -52,16 +52,15 @@ public class MigrationEndpointWebExtension {
         }
     }
 
-    /** {@code POST /actuator/migration/drain/{workerId}[?wait=true]}. */
+    /** {@code POST /actuator/migration/drain/{workerId}} (no body needed). */
     @WriteOperation
-    public WebEndpointResponse<Object> drain(@Selector String action, @Selector String workerId,
-                                             @Nullable Boolean wait) {
+    public WebEndpointResponse<Object> drain(@Selector String action, @Selector String workerId) {
         if (!MigrationEndpoint.DRAIN.equals(action)) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "unknown action '" + action
                     + "'; use POST /actuator/migration/" + MigrationEndpoint.DRAIN + "/{workerId}");
         }
         try {
-            DrainDescriptor drain = endpoint.drain(action, workerId, wait);
+            DrainDescriptor drain = endpoint.drain(action, workerId);
             return new WebEndpointResponse<>(drain, drain.finished() ? WebEndpointResponse.STATUS_OK
                     : STATUS_ACCEPTED);
         } catch (IllegalArgumentException e) {

@@ -41,22 +41,16 @@ import java.time.Duration;
                 "io.rpcnet.boot.autoconfigure.session.RpcSessionAutoConfiguration"})
 public final class RpcMigrationActuatorAutoConfiguration {
 
-    /** Margin a {@code ?wait=true} drain waits beyond the drain timeout. */
-    private static final Duration DRAIN_WAIT_MARGIN = Duration.ofSeconds(30);
-
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBean(MigrationService.class)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
     @ConditionalOnAvailableEndpoint(MigrationEndpoint.class)
-    @EnableConfigurationProperties(RpcMigrationProperties.class)
     static class EndpointConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        MigrationEndpoint migrationEndpoint(MigrationService migrations, RpcMigrationProperties properties,
-                                            ObjectProvider<Clock> clock) {
-            return new MigrationEndpoint(migrations, properties.requireDrainTimeout().plus(DRAIN_WAIT_MARGIN),
-                    clock.getIfUnique(Clock::systemUTC));
+        MigrationEndpoint migrationEndpoint(MigrationService migrations, ObjectProvider<Clock> clock) {
+            return new MigrationEndpoint(migrations, clock.getIfUnique(Clock::systemUTC));
         }
 
         @Bean
