@@ -14,17 +14,24 @@ import io.rpcnet.boot.autoconfigure.migration.notification.MigrationWebhookNotif
 import io.rpcnet.boot.autoconfigure.migration.notification.RpcMigrationNotificationAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.server.RpcServerAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.session.RpcSessionAutoConfiguration;
+import io.rpcnet.cluster.MemberId;
+import io.rpcnet.cluster.MemberLoad;
+import io.rpcnet.cluster.MemberUpdate;
+import io.rpcnet.cluster.registry.WorkerRegistry;
 import io.rpcnet.migration.coordinator.MigrationService;
 import io.rpcnet.session.SessionManager;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +85,31 @@ class RpcMigrationActuatorAutoConfigurationTest {
             context.getBean(MigrationMetrics.class).bindTo(meters);
             assertThat(meters.get("rpcnet.migration.active").gauge().value()).isZero();
             assertThat(context.getBean(MigrationEndpoint.class).summary().activeCount()).isZero();
+        });
+    }
+
+    @Test
+    void healthIsOutOfServiceWhileTheClusterSuspectsAPartition() {
+        runner.withPropertyValues(DIRECTOR).run(context -> {
+            assertThat(context.getBean(MigrationHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+            // a registry of its own (the director's would have its coordinator dial the made-up workers)
+            WorkerRegistry registry = new WorkerRegistry();
+            MigrationHealthIndicator health = new MigrationHealthIndicator(context.getBean(MigrationService.class),
+                    registry, Duration.ofSeconds(40), new RpcMigrationHealthProperties(), Clock.systemUTC());
+            long now = System.nanoTime();
+            for (int beat = 0; beat < 5; beat++) { // three workers heard from every 100 ms...
+                for (int i = 1; i <= 3; i++) {
+                    registry.upsert(new MemberUpdate(MemberId.of("x" + i), "127.0.0.1:" + (20000 + i), Map.of(), 1, 1,
+                            MemberLoad.ZERO), now + beat * 100_000_000L);
+                }
+            }
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            registry.evaluate(now + Duration.ofMinutes(1).toNanos()); // ...then all silent at once
+            assertThat(registry.isPartitioned()).isTrue();
+            Health h = health.health(true);
+            assertThat(h.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+            assertThat(h.getDetails()).containsEntry("partitioned", true).containsEntry("active", 0)
+                    .containsEntry("reason", "partition suspected: migrations are unreliable");
         });
     }
 
