@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Real HTTP calls to a director's Actuator on loopback. */
 final class ActuatorHttp {
 
@@ -32,6 +34,45 @@ final class ActuatorHttp {
                 return null;
             }
         }
+    }
+
+    /** {@code value} as Jackson writes it. */
+    static JsonNode toJson(Object value) {
+        return JSON.valueToTree(value);
+    }
+
+    /** The state of migration {@code id}, or null if unknown. */
+    String state(String migrationId) {
+        Response r = get("/actuator/migration/" + migrationId);
+        return r.status() == 200 ? r.json().get("state").asString() : null;
+    }
+
+    /** Starts moving {@code sessionId} to {@code target}; returns the migration id. */
+    String start(String sessionId, String target) {
+        Response r = post("/actuator/migration", "{\"sessionId\":\"" + sessionId + "\",\"targetWorker\":\"" + target
+                + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("migrationId").asString();
+    }
+
+    /** A statistic of a metric from {@code /actuator/metrics}, e.g. {@code count("x?tag=a:b", "COUNT")}. */
+    long metric(String metric, String statistic) {
+        Response r = get("/actuator/metrics/" + metric);
+        assertThat(r.status()).as(metric + ": " + r.body()).isEqualTo(200);
+        for (JsonNode m : r.json().get("measurements")) {
+            if (statistic.equals(m.get("statistic").asString())) {
+                return Math.round(m.get("value").asDouble());
+            }
+        }
+        throw new AssertionError("no " + statistic + " in " + r.body());
+    }
+
+    /** Asserts an error answer of the migration endpoint. */
+    static void assertError(Response r, int status, String error, String message) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().get("status").asInt()).isEqualTo(status);
+        assertThat(r.json().get("error").asString()).isEqualTo(error);
+        assertThat(r.json().get("message").asString()).contains(message);
     }
 
     Response get(String path) {

@@ -117,6 +117,12 @@ final class MigrationCluster implements AutoCloseable {
                 .map(r -> r.owner().value()).orElse(null);
     }
 
+    /** The worker {@code sessionId} is not on (of two). */
+    String other(String sessionId) {
+        String owner = owner(sessionId);
+        return workers.keySet().stream().filter(w -> !w.equals(owner)).findFirst().orElseThrow();
+    }
+
     @Override
     public void close() {
         if (client != null) {
@@ -141,7 +147,8 @@ final class MigrationCluster implements AutoCloseable {
                 "rpcnet.server.port=0", "rpcnet.server.address=127.0.0.1", "rpcnet.director.gateway.port=0",
                 "rpcnet.server.shutdown.grace-period=1s", "rpcnet.cluster.secret=" + SECRET,
                 "rpcnet.migration.drain-timeout=20s", "spring.main.banner-mode=off",
-                "rpcnet.migration.pause-budget=2s")); // a cold JVM on a busy machine, not a latency test
+                // a cold JVM on a busy machine, not a latency test: no worker turns SUSPECT over a late heartbeat
+                "rpcnet.migration.pause-budget=2s", "rpcnet.cluster.failure-detector.acceptable-pause=2s"));
         all.addAll(properties);
         List<Class<?>> classes = new ArrayList<>(List.of(MigrationApp.class));
         classes.addAll(sources);
