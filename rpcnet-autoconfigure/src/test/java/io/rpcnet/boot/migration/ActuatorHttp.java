@@ -41,10 +41,13 @@ final class ActuatorHttp {
         return JSON.valueToTree(value);
     }
 
-    /** The state of migration {@code id}, or null if unknown. */
-    String state(String migrationId) {
+    /**
+     * The final state of migration {@code id} once its outcome is recorded (just after the state turns final),
+     * else null.
+     */
+    String outcome(String migrationId) {
         Response r = get("/actuator/migration/" + migrationId);
-        return r.status() == 200 ? r.json().get("state").asString() : null;
+        return r.status() == 200 && !r.json().get("stateBytes").isNull() ? r.json().get("state").asString() : null;
     }
 
     /** Starts moving {@code sessionId} to {@code target}; returns the migration id. */

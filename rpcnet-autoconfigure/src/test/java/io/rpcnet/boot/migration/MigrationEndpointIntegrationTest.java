@@ -122,7 +122,7 @@ class MigrationEndpointIntegrationTest {
         MigrationService migrations = cluster.migrations();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(http.state(id)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(http.outcome(id)));
             JsonNode m = http.get("/actuator/migration/" + id).json();
             MigrationOutcome outcome = migrations.recentOutcomes().stream()
                     .filter(o -> o.migrationId().equals(id)).findFirst().orElseThrow();
@@ -299,7 +299,7 @@ class MigrationEndpointIntegrationTest {
         } finally {
             handler.release();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(http.state(id)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(http.outcome(id)));
         ActuatorHttp.Response up = health();
         assertThat(up.status()).as(up.body()).isEqualTo(200);
         assertThat(up.json().get("status").asString()).isEqualTo("UP");
@@ -321,7 +321,7 @@ class MigrationEndpointIntegrationTest {
             String session = cluster.openSession();
             cluster.workers().values().forEach(w -> w.getBean(ControlledStateHandler.class).failOn(session));
             String id = http.start(session, cluster.other(session));
-            await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(http.state(id)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(http.outcome(id)));
             JsonNode m = http.get("/actuator/migration/" + id).json();
             assertThat(m.get("error").asString()).isEqualTo("SOURCE_UNAVAILABLE");
             assertThat(m.get("detail").asString()).contains("capture refused by the test");
@@ -356,7 +356,7 @@ class MigrationEndpointIntegrationTest {
         for (int i = 0; i < 2; i++) {
             String session = cluster.openSession();
             String id = http.start(session, cluster.other(session));
-            await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(http.state(id)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(http.outcome(id)));
         }
         ActuatorHttp.Response up = health();
         assertThat(up.status()).as(up.body()).isEqualTo(200);

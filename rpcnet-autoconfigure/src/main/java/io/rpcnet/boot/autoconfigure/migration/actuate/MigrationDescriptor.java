@@ -7,14 +7,16 @@ import java.time.Instant;
 
 /**
  * One migration as {@code /actuator/migration} shows it: the tracker's view and, once it has finished, what
- * its outcome adds (reason, pause, state size).
+ * its outcome adds (reason, pause, state size). The outcome is recorded just after the state turns final (the
+ * coordinator confirms the hand-over with the source in between): until then those fields are null and
+ * {@code durationMs} runs to the final state.
  *
  * @param migrationId      the migration
  * @param sessionId        the session
  * @param source           the worker it moves from
  * @param target           the worker it moves to
  * @param requestedBy      who asked ({@code OPERATOR}, {@code SYSTEM} for drains, ...)
- * @param reason           why, once finished (e.g. {@code actuator}, {@code drain of w1}); null before
+ * @param reason           why, once the outcome is recorded (e.g. {@code actuator}, {@code drain of w1})
  * @param state            {@code IDLE}, {@code PREPARING}, {@code TRANSFERRING}, {@code COMPLETED} or {@code FAILED}
  * @param phase            {@code BASE_COPY}, {@code CATCH_UP} or {@code CUT_OVER} (the last reached once finished)
  * @param progressPercent  0 to 100
@@ -23,8 +25,8 @@ import java.time.Instant;
  * @param startedAt        when it started
  * @param finishedAt       when it finished, or null
  * @param durationMs       start to finish, or start to now while active
- * @param pauseMs          how long the session's calls were held at the cut-over, once finished
- * @param stateBytes       the encoded size of the session's state, once finished
+ * @param pauseMs          how long the session's calls were held at the cut-over, once the outcome is recorded
+ * @param stateBytes       the encoded size of the session's state, once the outcome is recorded
  * @param error            why it failed, or null
  * @param detail           a human-readable explanation of a failure
  */
