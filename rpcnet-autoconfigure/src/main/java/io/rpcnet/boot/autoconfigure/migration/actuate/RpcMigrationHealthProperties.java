@@ -21,7 +21,7 @@ public class RpcMigrationHealthProperties {
     private int minMigrations = 5;
 
     /**
-     * How long past {@code rpcnet.migration.timeout} a migration may still be running before it counts as
+     * How long past rpcnet.migration.timeout a migration may still be running before it counts as
      * stuck (health DOWN).
      */
     private Duration stuckMargin = Duration.ofSeconds(10);

@@ -32,9 +32,10 @@ import java.util.function.Function;
 /**
  * Posts a {@link MigrationNotification} to a webhook for every failed or rolled-back migration (and completed
  * ones when asked), as an outcome listener of the coordinator. Delivery never holds up a migration: the
- * listener only queues (at most {@code queueCapacity} notifications wait or are in delivery; more are dropped
- * with a warning), and one thread of its own sends them with a timeout per attempt, retrying connection
- * failures, timeouts, 408, 429 and 5xx answers after a doubling backoff, up to {@code maxAttempts}.
+ * listener only queues (at most {@code queueCapacity} notifications wait or are in delivery; more are dropped,
+ * with a warning on the first drop and every 100th), and one thread of its own sends them with a timeout per
+ * attempt, retrying connection failures, timeouts, 408, 429 and 5xx answers after a doubling backoff, up to
+ * {@code maxAttempts}.
  *
  * <p>Headers: {@code Content-Type: application/json}, {@code X-RpcNet-Event} (the event),
  * {@code X-RpcNet-Delivery} (an id, the same on every attempt, for de-duplication) and, with a secret,
@@ -221,10 +222,16 @@ public final class MigrationWebhookNotifier implements Consumer<MigrationOutcome
         }
     }
 
+    /** Warns on the first drop and every 100th after it (a flood must not flood the log too). */
     private void drop(MigrationNotification n, String why) {
         long total = dropped.incrementAndGet();
-        log.warn("dropped the webhook notification {} of migration {}: {} ({} dropped so far)", n.event(),
-                n.outcome().migrationId(), why, total);
+        if (total == 1 || total % 100 == 0) {
+            log.warn("dropped the webhook notification {} of migration {}: {} ({} dropped so far)", n.event(),
+                    n.outcome().migrationId(), why, total);
+        } else {
+            log.debug("dropped the webhook notification {} of migration {}: {}", n.event(),
+                    n.outcome().migrationId(), why);
+        }
     }
 
     private record Delivery(String id, MigrationNotification n, byte[] body) {

@@ -14,13 +14,13 @@ public class RpcMigrationNotificationProperties {
 
     /**
      * URL receiving a JSON POST for every failed or rolled-back migration (and completed ones with
-     * {@code on-completion}); http or https. Notifications are off when unset. Only its host is ever logged.
+     * on-completion); http or https. Notifications are off when unset. Only its host is ever logged.
      */
     private URI webhookUrl;
 
     /**
-     * Key signing each body with HMAC-SHA256, sent as header {@code X-RpcNet-Signature: sha256=<hex>}; bodies are
-     * unsigned when unset. Secret: never logged.
+     * Key signing each body with HMAC-SHA256, sent as header X-RpcNet-Signature ("sha256=" and the hex
+     * digest); bodies are unsigned when unset. Secret: never logged.
      */
     private String secret;
 
