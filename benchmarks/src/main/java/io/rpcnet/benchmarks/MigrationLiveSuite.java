@@ -82,14 +82,21 @@ final class MigrationLiveSuite implements Suite {
             try (LiveCluster cluster = new LiveCluster(serverTls, clientTls)) {
                 MigrationCoordinator coordinator = cluster.coordinator(settings(MigrationSettings.defaults()
                         .maxConcurrent()));
-                warmUp(cluster, coordinator, plan);
-                for (Size size : SIZES) {
+                List<Size> sizes = SIZES.stream().filter(s -> options.runs("migration-live-" + s.label)).toList();
+                if (!sizes.isEmpty()) {
+                    warmUp(cluster, coordinator, plan);
+                }
+                for (Size size : sizes) {
                     migrations(cluster, coordinator, size, plan, out);
                 }
-                gatewayOverhead(cluster, plan, out);
+                if (options.runs("gateway-overhead")) {
+                    gatewayOverhead(cluster, plan, out);
+                }
             }
-            try (LiveCluster cluster = new LiveCluster(serverTls, clientTls)) {
-                drain(cluster, plan, out);
+            if (options.runs("drain")) {
+                try (LiveCluster cluster = new LiveCluster(serverTls, clientTls)) {
+                    drain(cluster, plan, out);
+                }
             }
         }
         LOG.println("# load average at the end: " + UnarySuite.loadAverage());
