@@ -119,6 +119,11 @@ public final class ClientConnection implements AutoCloseable {
         return quic.eventLoop();
     }
 
+    /** Whether the calling thread is this connection's I/O thread ({@link #eventLoop()}). */
+    public boolean inEventLoop() {
+        return quic.eventLoop().inEventLoop();
+    }
+
     /** Streams this connection has open, control stream included. */
     public int openStreams() {
         return openStreams.get();
