@@ -3,7 +3,7 @@
 #   benchmarks/run.sh unary [--quick]
 #   benchmarks/run.sh migration-parts [--quick]
 #   benchmarks/run.sh cluster [--quick]
-#   benchmarks/run.sh migration-live [--quick]
+#   benchmarks/run.sh migration-live [--quick] [--case NAME]   (NAME: migration-live-1KiB, gateway-overhead, drain, ...)
 # Environment: SKIP_BUILD=1 reuses the existing jar; JAVA_OPTS overrides the JVM flags;
 # JAVA (default: java on PATH, else $JAVA_HOME/bin/java).
 set -euo pipefail

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Entry point of the benchmark jar: {@code BenchmarkMain <suite> [--quick]}.
+ * Entry point of the benchmark jar: {@code BenchmarkMain <suite> [--quick] [--case NAME]}.
  *
  * <p>Each suite prints one {@code RESULT ...} line per measured case on standard output; lines
  * starting with {@code #} are commentary. New suites are added to {@link #SUITES}.
@@ -30,7 +30,8 @@ public final class BenchmarkMain {
     /**
      * Runs one suite.
      *
-     * @param args the suite name followed by options ({@code --quick})
+     * @param args the suite name followed by options ({@code --quick}, {@code --case NAME}: only that case,
+     *             where the suite supports it)
      */
     public static void main(String[] args) throws Exception {
         // quiet by default; RpcNet/Netty warnings still show up
@@ -42,16 +43,22 @@ public final class BenchmarkMain {
             System.exit(2);
         }
         List<String> options = Arrays.asList(args).subList(1, args.length);
-        for (String o : options) {
-            if (!o.equals("--quick")) {
-                System.err.println("unknown option: " + o);
+        boolean quick = false;
+        String only = null;
+        for (int i = 0; i < options.size(); i++) {
+            String o = options.get(i);
+            if (o.equals("--quick")) {
+                quick = true;
+            } else if (o.equals("--case") && i + 1 < options.size()) {
+                only = options.get(++i);
+            } else {
+                System.err.println("unknown option: " + o + "   (options: --quick, --case NAME)");
                 System.exit(2);
             }
         }
-        boolean quick = options.contains("--quick");
         long t0 = System.nanoTime();
         Suite suite = SUITES.get(args[0]).get();
-        suite.run(new Suite.Options(quick), out);
+        suite.run(new Suite.Options(quick, only), out);
         out.printf("# suite %s finished in %.1f s (quick=%s)%n", args[0], (System.nanoTime() - t0) / 1e9, quick);
         out.flush();
         // non-daemon threads of any library must not keep us alive

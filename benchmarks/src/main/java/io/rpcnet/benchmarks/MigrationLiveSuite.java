@@ -82,14 +82,21 @@ final class MigrationLiveSuite implements Suite {
             try (LiveCluster cluster = new LiveCluster(serverTls, clientTls)) {
                 MigrationCoordinator coordinator = cluster.coordinator(settings(MigrationSettings.defaults()
                         .maxConcurrent()));
-                warmUp(cluster, coordinator, plan);
-                for (Size size : SIZES) {
+                List<Size> sizes = SIZES.stream().filter(s -> options.runs("migration-live-" + s.label)).toList();
+                if (!sizes.isEmpty()) {
+                    warmUp(cluster, coordinator, plan);
+                }
+                for (Size size : sizes) {
                     migrations(cluster, coordinator, size, plan, out);
                 }
-                gatewayOverhead(cluster, plan, out);
+                if (options.runs("gateway-overhead")) {
+                    gatewayOverhead(cluster, plan, out);
+                }
             }
-            try (LiveCluster cluster = new LiveCluster(serverTls, clientTls)) {
-                drain(cluster, plan, out);
+            if (options.runs("drain")) {
+                try (LiveCluster cluster = new LiveCluster(serverTls, clientTls)) {
+                    drain(cluster, plan, out);
+                }
             }
         }
         LOG.println("# load average at the end: " + UnarySuite.loadAverage());
@@ -318,12 +325,15 @@ final class MigrationLiveSuite implements Suite {
             }
             ClosedLoop.Result[] results = {ClosedLoop.Result.empty(), ClosedLoop.Result.empty()};
             UdpCounters[] udp = {new UdpCounters(0, 0, 0, 0), new UdpCounters(0, 0, 0, 0)};
+            long[] cpuNanos = new long[2];
             for (int round = 0; round < plan.echoRounds; round++) {
                 for (int k = 0; k < 2; k++) {
                     int which = (k + round) % 2; // direct first in even rounds, director first in odd ones
                     UdpCounters before = UdpCounters.read();
+                    long cpu0 = processCpuNanos();
                     results[which] = results[which].plus(ClosedLoop.timed(both.get(which), payload, concurrency, 200,
                             plan.echoMeasureMillis));
+                    cpuNanos[which] += processCpuNanos() - cpu0;
                     udp[which] = udp[which].plus(UdpCounters.read().minus(before));
                 }
             }
@@ -336,15 +346,23 @@ final class MigrationLiveSuite implements Suite {
             out.flush();
             LOG.println(fmt("# gateway-overhead: 64 B echo, closed loop, %d in flight, %d round(s) x %d ms per path,"
                             + " one worker (w2 cordoned); errors direct=%d director=%d; UDP datagrams sent per call"
-                            + " (host-wide /proc/net/snmp, all hops): direct %.2f, director %.2f", concurrency,
+                            + " (host-wide /proc/net/snmp, all hops): direct %.2f, director %.2f; process CPU per call"
+                            + " (client, director and worker together): direct %.1f us, director %.1f us", concurrency,
                     plan.echoRounds, plan.echoMeasureMillis, d.errors(), g.errors(),
-                    (double) udp[0].outDatagrams() / d.allCalls(), (double) udp[1].outDatagrams() / g.allCalls()));
+                    (double) udp[0].outDatagrams() / d.allCalls(), (double) udp[1].outDatagrams() / g.allCalls(),
+                    cpuNanos[0] / 1e3 / Math.max(1, d.allCalls()), cpuNanos[1] / 1e3 / Math.max(1, g.allCalls())));
         } finally {
             cluster.registry.uncordon(LiveCluster.W2);
         }
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------
+
+    /** CPU time of this JVM so far, or 0 where the platform does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
+    }
 
     private static long[] sortedNanos(List<MigrationOutcome> outcomes, ToLongFunction<MigrationOutcome> nanos) {
         return outcomes.stream().mapToLong(nanos).sorted().toArray();

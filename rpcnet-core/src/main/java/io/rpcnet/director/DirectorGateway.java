@@ -12,6 +12,7 @@ import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.session.Moved;
 import io.rpcnet.transport.ClientTls;
+import io.rpcnet.transport.IoThreads;
 import io.rpcnet.transport.QuicClientEndpoint;
 import io.rpcnet.transport.QuicServerEndpoint;
 import io.rpcnet.transport.ServerCallListener;
@@ -49,6 +50,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Nothing here blocks an event loop: connections are dialled on separate threads, worker calls start
  * on the worker connection's own event loop, and backpressure pauses the reading side rather than waiting.
+ * Client-facing and worker-facing connections share the gateway's I/O threads ({@code eventLoopThreads} of
+ * {@link Builder#settings}; 0 = one per core), and a call leaves by a worker connection on the thread it
+ * arrived on, so forwarding needs no hand-over between threads.
  */
 public final class DirectorGateway implements AutoCloseable {
 
@@ -63,6 +67,7 @@ public final class DirectorGateway implements AutoCloseable {
     private final AtomicInteger activeCalls = new AtomicInteger();
     private final SessionGates gates = new SessionGates();
     private Subscription membership;
+    private IoThreads ioThreads;
     private QuicClientEndpoint clientEndpoint;
     private ExecutorService connector;
     private ScheduledExecutorService scheduler;
@@ -89,11 +94,13 @@ public final class DirectorGateway implements AutoCloseable {
         Objects.requireNonNull(config.workerTls, "workerTls is required to reach the workers");
         connector = Executors.newCachedThreadPool(daemon("rpcnet-director-connect"));
         scheduler = Executors.newSingleThreadScheduledExecutor(daemon("rpcnet-director-timer"));
-        clientEndpoint = new QuicClientEndpoint(config.workerTls, config.workerSettings);
+        // one set of I/O threads for both sides: a call goes on to its worker from the thread it arrived on
+        ioThreads = IoThreads.create(config.settings.eventLoopThreads(), "rpcnet-director");
+        clientEndpoint = new QuicClientEndpoint(config.workerTls, config.workerSettings, ioThreads);
         connections = new WorkerConnections(clientEndpoint, connector, config.migrationModes);
         try {
             endpoint = QuicServerEndpoint.start(config.bindAddress, config.tls, config.settings, this::accept,
-                    config.migrationModes);
+                    config.migrationModes, ioThreads);
         } catch (RuntimeException e) {
             stopResources();
             throw e;
@@ -317,6 +324,9 @@ public final class DirectorGateway implements AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        if (ioThreads != null) {
+            ioThreads.close();
+        }
     }
 
     private QuicServerEndpoint requireStarted() {
@@ -356,7 +366,7 @@ public final class DirectorGateway implements AutoCloseable {
         public Builder tls(ServerTls v) { tls = v; return this; }
         /** Trust (and optional client identity) for the director→worker connections. */
         public Builder workerTls(ClientTls v) { workerTls = v; return this; }
-        /** Transport settings of the client-facing endpoint. */
+        /** Transport settings of the client-facing endpoint; its {@code eventLoopThreads} sizes the I/O threads. */
         public Builder settings(TransportSettings v) { settings = Objects.requireNonNull(v); return this; }
         /** Transport settings of the director→worker connections. */
         public Builder workerSettings(TransportSettings v) { workerSettings = Objects.requireNonNull(v); return this; }

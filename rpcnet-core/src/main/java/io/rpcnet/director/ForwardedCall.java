@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One call through the director: the client's side ({@link ServerCallListener}, on the gateway's event loop)
- * and the worker's side (an {@link Attempt}, on the worker connection's event loop), joined by a lock that
- * is only ever held for non-blocking work. Messages travel as opaque bytes.
+ * and the worker's side (an {@link Attempt}, on the worker connection's event loop, normally the same thread:
+ * see {@link WorkerConnections}), joined by a lock that is only ever held for non-blocking work. Messages travel as opaque bytes.
  * Request messages stay in a {@link ReplayBuffer} until the worker responds, so a MOVED can be replayed once.
  */
 final class ForwardedCall implements ServerCallListener {
@@ -94,7 +94,8 @@ final class ForwardedCall implements ServerCallListener {
             fail(Status.notProcessed(StatusCode.UNAVAILABLE, "worker " + worker + " is not known to the director"));
             return;
         }
-        CompletableFuture<ClientConnection> future = gateway.connections().connection(member);
+        // the connection on the thread this call arrived on: no hand-over between threads on the way
+        CompletableFuture<ClientConnection> future = gateway.connections().connection(member, downstream.eventLoop());
         future.whenComplete((c, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -103,14 +104,27 @@ final class ForwardedCall implements ServerCallListener {
                         : Status.notProcessed(StatusCode.UNAVAILABLE, "cannot reach worker " + worker + ": " + cause));
                 return;
             }
+            boolean ready;
             synchronized (this) {
                 if (done || !worker.equals(target)) {
                     return;
                 }
                 connection = c;
+                ready = dedicated || clientHalfClosed; // else onHalfClose starts it
             }
-            c.eventLoop().execute(this::tryStart);
+            if (ready) {
+                startOn(c);
+            }
         });
+    }
+
+    /** Runs {@link #tryStart} on the worker connection's event loop: right here when this is that thread. */
+    private void startOn(ClientConnection c) {
+        if (c.inEventLoop()) {
+            tryStart();
+        } else {
+            c.eventLoop().execute(this::tryStart);
+        }
     }
 
     /** On the worker connection's event loop: starts the worker call once it can be sent. */
@@ -226,7 +240,7 @@ final class ForwardedCall implements ServerCallListener {
             }
         }
         if (startOn != null) {
-            startOn.eventLoop().execute(this::tryStart);
+            startOn(startOn);
         }
     }
 

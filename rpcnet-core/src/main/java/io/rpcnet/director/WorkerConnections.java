@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The director's pooled connections to workers: one {@link ClientConnection} per worker, reused by every
- * call, replaced when it closes, drains (GOAWAY) or the worker's address changes. Connecting (a blocking
- * QUIC handshake) happens on {@code connector} threads, never on an event loop.
+ * The director's pooled connections to workers: one {@link ClientConnection} per worker and I/O thread of the
+ * gateway, reused by every call that arrived on that thread (so a forwarded call never changes threads, and
+ * the calls of one read batch leave together), replaced when it closes, drains (GOAWAY) or the worker's address
+ * changes. Connecting (a blocking QUIC handshake) happens on {@code connector} threads, never on an event loop.
  */
 final class WorkerConnections implements AutoCloseable {
 
@@ -37,7 +39,11 @@ final class WorkerConnections implements AutoCloseable {
     private final QuicClientEndpoint endpoint;
     private final ExecutorService connector;
     private final List<String> migrationModes;
-    private final Map<MemberId, Entry> entries = new ConcurrentHashMap<>();
+    /** A worker, and the I/O thread its connection runs on. */
+    private record Key(MemberId worker, Executor ioThread) {
+    }
+
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     WorkerConnections(QuicClientEndpoint endpoint, ExecutorService connector, List<String> migrationModes) {
@@ -46,19 +52,23 @@ final class WorkerConnections implements AutoCloseable {
         this.migrationModes = migrationModes;
     }
 
-    /** The pooled connection to {@code worker}, connecting (asynchronously) when there is none usable. */
-    CompletableFuture<ClientConnection> connection(Member worker) {
-        Entry entry = entries.get(worker.id());
+    /**
+     * The pooled connection to {@code worker} on {@code ioThread} (the gateway I/O thread of the call), connecting
+     * (asynchronously) when there is none usable.
+     */
+    CompletableFuture<ClientConnection> connection(Member worker, Executor ioThread) {
+        Key key = new Key(worker.id(), ioThread);
+        Entry entry = entries.get(key);
         if (entry != null && entry.usable(worker.address())) {
             return entry.connection();
         }
         Entry[] stale = new Entry[1];
-        Entry fresh = entries.compute(worker.id(), (id, current) -> {
+        Entry fresh = entries.compute(key, (k, current) -> {
             if (current != null && current.usable(worker.address())) {
                 return current;
             }
             stale[0] = current;
-            return new Entry(worker.address(), connect(worker));
+            return new Entry(worker.address(), connect(worker, ioThread));
         });
         if (stale[0] != null) {
             retire(stale[0]);
@@ -68,15 +78,15 @@ final class WorkerConnections implements AutoCloseable {
 
     /** Whether a live connection to the worker is pooled (tests and diagnostics). */
     boolean isConnected(MemberId worker) {
-        Entry e = entries.get(worker);
-        return e != null && e.connection().isDone() && e.usable(e.address());
+        return entries.entrySet().stream().anyMatch(e -> e.getKey().worker().equals(worker)
+                && e.getValue().connection().isDone() && e.getValue().usable(e.getValue().address()));
     }
 
     int size() {
         return entries.size();
     }
 
-    private CompletableFuture<ClientConnection> connect(Member worker) {
+    private CompletableFuture<ClientConnection> connect(Member worker, Executor ioThread) {
         if (closed) {
             return CompletableFuture.failedFuture(new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
                     "director is shutting down")));
@@ -93,7 +103,7 @@ final class WorkerConnections implements AutoCloseable {
         try {
             connector.execute(() -> {
                 try {
-                    ClientConnection c = endpoint.connect(h, port, migrationModes);
+                    ClientConnection c = endpoint.connect(h, port, migrationModes, ioThread);
                     if (!future.complete(c) || closed) {
                         c.close();
                     }

@@ -27,6 +27,11 @@ final class ByteBufInboundMessage implements InboundMessage {
         return new ByteBufInputStream(buf.duplicate(), false);
     }
 
+    /** Copies the bytes to the end of {@code out} (forwarding), without consuming them. */
+    void appendTo(ByteBuf out) {
+        out.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+    }
+
     @Override
     public byte[] toByteArray() {
         return ByteBufUtil.getBytes(buf);

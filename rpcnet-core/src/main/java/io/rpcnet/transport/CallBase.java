@@ -48,13 +48,19 @@ abstract class CallBase {
 
     /** Encodes one MESSAGE frame; fails with RESOURCE_EXHAUSTED if it exceeds the peer's limit. */
     ByteBuf encodeMessage(PayloadWriter writer, int flags) {
-        ByteBuf buf = stream.channel().alloc().directBuffer(256);
+        CopiedPayload copied = writer instanceof CopiedPayload c ? c : null;
+        ByteBuf buf = stream.channel().alloc().directBuffer(copied == null ? 256
+                : FrameCodec.headerSize(callId) + Math.min(copied.size(), maxMessageSize + 1));
         boolean ok = false;
         try {
             int at = FrameCodec.beginFrame(buf, FrameType.MESSAGE, flags, callId);
             int start = buf.writerIndex();
-            try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
-                writer.writeTo(out);
+            if (copied != null) {
+                copied.appendTo(buf);
+            } else {
+                try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+                    writer.writeTo(out);
+                }
             }
             int size = buf.writerIndex() - start;
             if (size > maxMessageSize) {

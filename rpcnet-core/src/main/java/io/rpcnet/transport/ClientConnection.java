@@ -47,7 +47,6 @@ public final class ClientConnection implements AutoCloseable {
     private final OutboundQueue queue;
     private final Map<Long, ClientCall> calls = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<ClientLane> lanes;
-    private final AtomicInteger nextLane = new AtomicInteger();
     private final AtomicLong nextCallId = new AtomicLong(1);
     private final AtomicInteger openStreams = new AtomicInteger();
     private final List<ScheduledFuture<?>> timers;
@@ -119,6 +118,11 @@ public final class ClientConnection implements AutoCloseable {
         return quic.eventLoop();
     }
 
+    /** Whether the calling thread is this connection's I/O thread ({@link #eventLoop()}). */
+    public boolean inEventLoop() {
+        return quic.eventLoop().inEventLoop();
+    }
+
     /** Streams this connection has open, control stream included. */
     public int openStreams() {
         return openStreams.get();
@@ -171,8 +175,10 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     private ClientLane acquireLane() {
+        // calls queued for the same write share a lane, so they leave in one stream write (one packet, not one per
+        // lane); the next burst takes the next lane, which spreads head-of-line blocking over the lanes
         int n = lanes.length();
-        int start = Math.floorMod(nextLane.getAndIncrement(), n);
+        int start = Math.floorMod(queue.generation(), n);
         for (int i = 0; i < n; i++) {
             int slot = (start + i) % n;
             ClientLane lane = lanes.get(slot);
@@ -187,6 +193,10 @@ public final class ClientConnection implements AutoCloseable {
                 }
                 fresh.release();
                 fresh.stream.reset(StreamContext.RESET_NO_ERROR);
+                ClientLane winner = lanes.get(slot); // another call opened this lane just now: share it
+                if (winner != null && winner.tryAcquire()) {
+                    return winner;
+                }
             }
         }
         throw new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE, "no usable lane on connection to " + remote));

@@ -30,6 +30,8 @@ final class OutboundQueue implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Map<StreamContext, CompositeByteBuf> batch = new IdentityHashMap<>();
     private final List<Item> completed = new ArrayList<>();
+    /** Counts the queue's runs: frames enqueued between two runs go out in the same write. */
+    private volatile int generation;
 
     OutboundQueue(EventLoop eventLoop) {
         this.eventLoop = eventLoop;
@@ -42,8 +44,17 @@ final class OutboundQueue implements Runnable {
         }
     }
 
+    /**
+     * Which run the frames enqueued now will go out with. Every stream written costs its own packets (the QUIC
+     * codec sends after each stream write outside a read), so callers pick streams by it to keep a burst on one.
+     */
+    int generation() {
+        return generation;
+    }
+
     @Override
     public void run() {
+        generation++; // only the event loop writes it
         scheduled.set(false);
         Item item;
         while ((item = queue.poll()) != null) {

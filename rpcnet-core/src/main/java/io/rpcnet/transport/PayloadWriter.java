@@ -11,11 +11,7 @@ public interface PayloadWriter {
 
     /** Copies a received message as it is (forwarding); the message itself is not released. */
     static PayloadWriter copyOf(InboundMessage message) {
-        return out -> {
-            try (java.io.InputStream in = message.stream()) {
-                in.transferTo(out);
-            }
-        };
+        return new CopiedPayload(message);
     }
 
     /** A writer for bytes already serialized. */

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
@@ -20,6 +19,7 @@ import javax.net.ssl.SSLException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,16 +32,24 @@ public final class QuicClientEndpoint implements AutoCloseable {
     private final TransportSettings settings;
     private final ClientTls tls;
     private final QuicSslContext sslContext;
-    private final EventLoopGroup group;
+    private final IoThreads threads;
+    private final boolean ownsThreads;
     private final AtomicInteger liveConnections = new AtomicInteger();
 
     public QuicClientEndpoint(ClientTls tls, TransportSettings settings) {
+        this(tls, settings, null);
+    }
+
+    /**
+     * An endpoint whose connections run on {@code threads} (shared, not stopped by {@link #close()}); null: I/O
+     * threads of its own ({@link TransportSettings#eventLoopThreads()}).
+     */
+    public QuicClientEndpoint(ClientTls tls, TransportSettings settings, IoThreads threads) {
         this.tls = tls;
         this.settings = settings;
         this.sslContext = tls.build(QuicServerEndpoint.ALPN);
-        int threads = settings.eventLoopThreads() > 0 ? settings.eventLoopThreads()
-                : Runtime.getRuntime().availableProcessors();
-        this.group = DatagramIo.newGroup(threads, "rpcnet-client");
+        this.ownsThreads = threads == null;
+        this.threads = threads != null ? threads : IoThreads.create(settings.eventLoopThreads(), "rpcnet-client");
     }
 
     public TransportSettings settings() {
@@ -62,6 +70,19 @@ public final class QuicClientEndpoint implements AutoCloseable {
      * configured handshake timeout (a caller whose deadline is near must not wait for the full handshake).
      */
     public ClientConnection connect(String host, int port, List<String> migrationModes, java.time.Duration timeout) {
+        return connect(host, port, migrationModes, timeout, null);
+    }
+
+    /**
+     * As {@link #connect(String, int, List)}, the connection running on {@code ioThread} when that is one of this
+     * endpoint's I/O threads (a proxy keeps a call on the thread it arrived on), else on any of them.
+     */
+    public ClientConnection connect(String host, int port, List<String> migrationModes, Executor ioThread) {
+        return connect(host, port, migrationModes, settings.handshakeTimeout(), ioThread);
+    }
+
+    private ClientConnection connect(String host, int port, List<String> migrationModes, java.time.Duration timeout,
+                                     Executor ioThread) {
         long waitMillis = Math.max(1, Math.min(settings.handshakeTimeout().toMillis(), timeout.toMillis()));
         InetSocketAddress remote;
         try {
@@ -83,7 +104,7 @@ public final class QuicClientEndpoint implements AutoCloseable {
         try {
             InetSocketAddress local = new InetSocketAddress(remote.getAddress().isLoopbackAddress()
                     ? remote.getAddress() : null, 0);
-            datagram = new Bootstrap().group(group).channelFactory(DatagramIo.channelFactory())
+            datagram = new Bootstrap().group(threads.loopFor(ioThread)).channelFactory(DatagramIo.channelFactory())
                     .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
                     .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
                     .handler(codec)
@@ -186,7 +207,9 @@ public final class QuicClientEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownsThreads) {
+            threads.close();
+        }
     }
 
     /**

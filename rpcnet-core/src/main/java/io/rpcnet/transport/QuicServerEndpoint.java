@@ -43,6 +43,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
     private final ServerCallAcceptor acceptor;
     private final Hello hello;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final Channel channel;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
@@ -54,12 +55,14 @@ public final class QuicServerEndpoint implements AutoCloseable {
     }
 
     private QuicServerEndpoint(InetSocketAddress bindAddress, ServerTls tls, TransportSettings settings,
-                               ServerCallAcceptor acceptor, List<String> migrationModes) throws InterruptedException {
+                               ServerCallAcceptor acceptor, List<String> migrationModes, IoThreads threads)
+            throws InterruptedException {
         this.settings = settings;
         this.acceptor = acceptor;
         this.hello = new Hello(Hello.VERSION_1, 0, migrationModes, settings.maxMessageSize(),
                 settings.maxConcurrentCalls());
-        this.group = DatagramIo.newGroup(1, "rpcnet-server");
+        this.ownsGroup = threads == null;
+        this.group = threads == null ? DatagramIo.newGroup(1, "rpcnet-server") : threads.group();
         ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(tls.build(ALPN))
                 .maxIdleTimeout(settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -86,7 +89,9 @@ public final class QuicServerEndpoint implements AutoCloseable {
                     .handler(codec)
                     .bind(bindAddress).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             throw e;
         }
         log.info("RpcNet QUIC server listening on {} (ALPN {}, {})", channel.localAddress(), ALPN,
@@ -96,9 +101,19 @@ public final class QuicServerEndpoint implements AutoCloseable {
     /** Binds a server; {@code port 0} picks a free port (see {@link #localAddress()}). */
     public static QuicServerEndpoint start(InetSocketAddress bindAddress, ServerTls tls, TransportSettings settings,
                                            ServerCallAcceptor acceptor, List<String> migrationModes) {
+        return start(bindAddress, tls, settings, acceptor, migrationModes, null);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, ServerTls, TransportSettings, ServerCallAcceptor, List)}, on one of
+     * {@code threads} (shared, not stopped by {@link #close()}); null: a thread of its own.
+     */
+    public static QuicServerEndpoint start(InetSocketAddress bindAddress, ServerTls tls, TransportSettings settings,
+                                           ServerCallAcceptor acceptor, List<String> migrationModes,
+                                           IoThreads threads) {
         Objects.requireNonNull(tls, "TLS is required: configure a certificate and private key");
         try {
-            return new QuicServerEndpoint(bindAddress, tls, settings, acceptor, migrationModes);
+            return new QuicServerEndpoint(bindAddress, tls, settings, acceptor, migrationModes, threads);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding " + bindAddress, e);
@@ -136,7 +151,9 @@ public final class QuicServerEndpoint implements AutoCloseable {
             c.channel().close();
         }
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         log.info("RpcNet QUIC server on {} stopped", channel.localAddress());
     }
 

@@ -26,6 +26,11 @@ final class ServerCall extends CallBase implements ServerTransportCall {
     }
 
     @Override
+    public java.util.concurrent.ScheduledExecutorService eventLoop() {
+        return stream.channel().eventLoop();
+    }
+
+    @Override
     public boolean isDedicated() {
         return stream.isDedicated();
     }

@@ -13,6 +13,9 @@ public interface ServerTransportCall {
 
     SocketAddress remoteAddress();
 
+    /** The I/O thread the call's {@link ServerCallListener} callbacks run on. */
+    java.util.concurrent.ScheduledExecutorService eventLoop();
+
     /** Whether the call owns its QUIC stream (streaming calls) rather than sharing a lane. */
     boolean isDedicated();
 
