@@ -146,6 +146,7 @@ public final class CutOverProbe {
             @Override public Ack applyDelta(DeltaApply r) { return d.applyDelta(r); }
             @Override public Ack handOver(HandOver r) { return d.handOver(r); }
             @Override public Ack abort(Abort r) { return d.abort(r); }
+            @Override public SessionList listSessions(ListSessions r) { return d.listSessions(r); }
         };
     }
 }
