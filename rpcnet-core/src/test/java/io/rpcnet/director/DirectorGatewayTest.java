@@ -203,10 +203,12 @@ class DirectorGatewayTest {
     @Test
     void theDeadlineReachesTheWorkerHandler() throws Exception {
         routes.assign("sess-d", W1, 1);
-        EchoService echo = client.proxy(EchoService.class, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(300))
+        assertThat(proxy(EchoService.class, "sess-d").ping()).isNotNull(); // director→worker connection is up
+        EchoService echo = client.proxy(EchoService.class, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(800))
                 .withSessionId("sess-d"));
         assertThatThrownBy(() -> echo.slow(10_000)).isInstanceOfSatisfying(RpcException.class,
                 e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
+        assertThat(echo1.slowStarted.await(5, TimeUnit.SECONDS)).as("the call reached the worker").isTrue();
         assertThat(echo1.slowCancelled.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(echo1.slowCancelledWith.get().code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED);
         assertThat(proxy(EchoService.class, "sess-d").metadataEcho("x")).containsExactly("null", "true");

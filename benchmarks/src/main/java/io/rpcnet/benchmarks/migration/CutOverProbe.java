@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -118,25 +119,17 @@ public final class CutOverProbe {
             }
 
             @Override
-            public Delta freeze(DeltaRequest r) {
+            public CompletableFuture<Delta> freeze(DeltaRequest r) {
                 Times x = times(r.migrationId());
                 x.freezeIn = System.nanoTime();
-                try {
-                    return d.freeze(r);
-                } finally {
-                    x.freezeOut = System.nanoTime();
-                }
+                return d.freeze(r).whenComplete((v, e) -> x.freezeOut = System.nanoTime());
             }
 
             @Override
-            public Ack commit(Commit r) {
+            public CompletableFuture<Ack> commit(Commit r) {
                 Times x = times(r.migrationId());
                 x.commitIn = System.nanoTime();
-                try {
-                    return d.commit(r);
-                } finally {
-                    x.commitOut = System.nanoTime();
-                }
+                return d.commit(r).whenComplete((v, e) -> x.commitOut = System.nanoTime());
             }
 
             @Override public BaseExport exportBase(ExportBase r) { return d.exportBase(r); }

@@ -22,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -291,7 +293,8 @@ final class MigrationRun {
         }
     }
 
-    private <T> T inBudget(long holdStart, String step, boolean onSource, Function<MigrationProtocol, T> call) {
+    private <T> T inBudget(long holdStart, String step, boolean onSource,
+                           Function<MigrationProtocol, CompletableFuture<T>> call) {
         long left = settings.pauseBudget().toNanos() - (System.nanoTime() - holdStart);
         if (left <= 0) {
             throw new MigrationException(MigrationError.PAUSE_BUDGET_EXCEEDED, "pause budget of "
@@ -299,8 +302,13 @@ final class MigrationRun {
         }
         Duration timeout = Duration.ofNanos(left);
         try {
-            return call.apply(channels.protocol(onSource ? source : target, timeout));
-        } catch (RpcException e) {
+            return call.apply(channels.protocol(onSource ? source : target, timeout)).join();
+        } catch (RuntimeException failure) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (!(cause instanceof RpcException e)) {
+                throw failure;
+            }
             if (e.code() == StatusCode.DEADLINE_EXCEEDED) {
                 throw new MigrationException(MigrationError.PAUSE_BUDGET_EXCEEDED, step + " did not finish within the"
                         + " pause budget of " + settings.pauseBudget().toMillis() + " ms");

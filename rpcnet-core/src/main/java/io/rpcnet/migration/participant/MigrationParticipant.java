@@ -11,6 +11,9 @@ import io.rpcnet.session.SessionManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +35,8 @@ public final class MigrationParticipant implements MigrationProtocol {
     private final SourceRole source;
     private final TargetRole target;
     private final Clock clock;
+    private final boolean hasHandlers;
+    private final Executor handlerExecutor;
     private final Duration frozenTimeout;
     private final Duration staleTimeout;
 
@@ -42,6 +47,8 @@ public final class MigrationParticipant implements MigrationProtocol {
         this.source = new SourceRole(ctx);
         this.target = new TargetRole(ctx);
         this.clock = b.clock;
+        this.hasHandlers = !b.handlers.handlers().isEmpty();
+        this.handlerExecutor = b.handlerExecutor != null ? b.handlerExecutor : HandlerPool.INSTANCE;
         this.frozenTimeout = b.frozenTimeout;
         this.staleTimeout = b.staleTimeout;
     }
@@ -81,13 +88,13 @@ public final class MigrationParticipant implements MigrationProtocol {
     }
 
     @Override
-    public Delta freeze(DeltaRequest request) {
-        return guarded(() -> source.freeze(request));
+    public CompletableFuture<Delta> freeze(DeltaRequest request) {
+        return inPause(() -> source.freeze(request));
     }
 
     @Override
-    public Ack commit(Commit request) {
-        return guarded(() -> target.commit(request));
+    public CompletableFuture<Ack> commit(Commit request) {
+        return inPause(() -> target.commit(request));
     }
 
     @Override
@@ -128,12 +135,37 @@ public final class MigrationParticipant implements MigrationProtocol {
         return source.active() + target.active();
     }
 
+    /**
+     * A step of the cut-over pause: without application state handlers it is short, non-blocking work
+     * (freeze a session, seal or apply a small delta) and runs right here, on the I/O thread that received
+     * the call; handlers are application code that may block, so then it runs on the handler executor.
+     */
+    private <T> CompletableFuture<T> inPause(Supplier<T> step) {
+        if (!hasHandlers) {
+            try {
+                return CompletableFuture.completedFuture(guarded(step));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> guarded(step), handlerExecutor);
+    }
+
     private static <T> T guarded(Supplier<T> step) {
         try {
             return step.get();
         } catch (MigrationException e) {
             throw MigrationFailures.toRpc(e);
         }
+    }
+
+    /** The default executor for cut-over steps that call application state handlers. */
+    private static final class HandlerPool {
+        static final Executor INSTANCE = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "rpcnet-migration-handlers");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Configuration of a participant; sessions, transfer and tokens are required. */
@@ -143,6 +175,7 @@ public final class MigrationParticipant implements MigrationProtocol {
         private SnapshotTransfer transfer;
         private MigrationTokenManager tokens;
         private Clock clock = Clock.systemUTC();
+        private Executor handlerExecutor;
         private Duration frozenTimeout = Duration.ofSeconds(10);
         private Duration staleTimeout = Duration.ofMinutes(2);
 
@@ -158,6 +191,11 @@ public final class MigrationParticipant implements MigrationProtocol {
         /** Verifies migration tokens (one instance per worker; keys shared with the director). */
         public Builder tokens(MigrationTokenManager v) { tokens = v; return this; }
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
+        /**
+         * Where the cut-over steps run when there are application state handlers (their code may block);
+         * default a shared pool of daemon threads.
+         */
+        public Builder handlerExecutor(Executor v) { handlerExecutor = Objects.requireNonNull(v); return this; }
         /** How long a session may stay frozen for a cut-over nobody finishes (default 10 s). */
         public Builder frozenTimeout(Duration v) { frozenTimeout = positive("frozenTimeout", v); return this; }
         /** How long an unfinished migration is kept before it is rolled back (default 2 min). */

@@ -3,6 +3,7 @@ package io.rpcnet.migration.wire;
 import io.rpcnet.service.RpcName;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The internal RPC service through which a director moves a session between two workers. Every worker
@@ -49,11 +50,18 @@ public interface MigrationProtocol {
     /** On the target: apply a sealed delta to the staged session. */
     Ack applyDelta(DeltaApply request);
 
-    /** On the source: stop serving the session and return the final sealed delta with application state. */
-    Delta freeze(DeltaRequest request);
+    /**
+     * On the source: stop serving the session and return the final sealed delta with application state.
+     * Asynchronous so a worker can answer on its I/O thread: it runs inside the cut-over pause, where every
+     * thread hand-off is latency.
+     */
+    CompletableFuture<Delta> freeze(DeltaRequest request);
 
-    /** On the target: apply the final delta and application state, then serve the session at {@code newEpoch}. */
-    Ack commit(Commit request);
+    /**
+     * On the target: apply the final delta and application state, then serve the session at {@code newEpoch}.
+     * Asynchronous for the same reason as {@link #freeze}.
+     */
+    CompletableFuture<Ack> commit(Commit request);
 
     /** On the source after a commit: drop the session, answering MOVED (to the target) for a grace period. */
     Ack handOver(HandOver request);

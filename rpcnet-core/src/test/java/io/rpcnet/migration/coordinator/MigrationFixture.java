@@ -149,8 +149,15 @@ final class MigrationFixture implements AutoCloseable {
 
     /** As above; {@code coordinatorTokenKeys} non-null: the director signs tokens with keys workers do not know. */
     MigrationFixture(int workerCount, MigrationSettings settings, StateHandlers handlers, KeyRing coordinatorTokenKeys) {
+        this(workerCount, settings, id -> handlers, coordinatorTokenKeys);
+    }
+
+    /** Workers with handlers of their own ({@code handlers} is asked once per worker id). */
+    MigrationFixture(int workerCount, MigrationSettings settings,
+                     java.util.function.Function<MemberId, StateHandlers> handlers, KeyRing coordinatorTokenKeys) {
         for (int i = 1; i <= workerCount; i++) {
-            addWorker(MemberId.of("w" + i), handlers);
+            MemberId id = MemberId.of("w" + i);
+            addWorker(id, handlers.apply(id));
         }
         gateway = DirectorGateway.builder()
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0))
