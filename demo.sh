@@ -133,8 +133,9 @@ await() {
 jars=(samples/sample-director/target/sample-director.jar samples/sample-worker/target/sample-worker.jar
       samples/sample-client/target/sample-client.jar)
 if ((build)); then
-  say "building the samples (./mvnw -q -B package -DskipTests -pl samples/sample-director,samples/sample-worker,samples/sample-client -am)"
-  ./mvnw -q -B package -DskipTests -pl samples/sample-director,samples/sample-worker,samples/sample-client -am
+  modules=samples/sample-director,samples/sample-worker,samples/sample-client
+  say "building the samples (./mvnw -q -B package -DskipTests -pl $modules -am)"
+  ./mvnw -q -B package -DskipTests -pl "$modules" -am
 fi
 for jar in "${jars[@]}"; do
   [[ -f "$jar" ]] || fail "$jar is missing; run ./demo.sh without --no-build"
@@ -159,7 +160,9 @@ two_alive() { [[ "$(http /actuator/rpccluster 2>/dev/null | grep -o '"status":"A
 health_up() { http /actuator/health 2>/dev/null | grep -q '"status":"UP"}$'; }
 await 180 "both workers to be ALIVE in /actuator/rpccluster" two_alive
 await 30 "/actuator/health to be UP" health_up
-say "cluster ready: $(http /actuator/rpccluster | grep -o '"id":"[^"]*","address":"[^"]*","status":"[^"]*"' | tr '\n' ' ')"
+members="$(http /actuator/rpccluster | grep -o '"id":"[^"]*","address":"[^"]*","status":"[^"]*"' \
+  | sed 's/"id":"\([^"]*\)","address":"\([^"]*\)","status":"\([^"]*\)"/\1 \3 at \2/' | paste -sd, - | sed 's/,/, /g')"
+say "cluster ready: $members"
 
 say "starting the client (gateway 127.0.0.1:$gateway_port)"
 start client "${jars[2]}" --rpcnet.client.targets.cart.address="127.0.0.1:$gateway_port" \
@@ -180,7 +183,8 @@ code="$(curl -sS --max-time 120 -X POST -o "$logs/drain.json" -w '%{http_code}' 
   "http://127.0.0.1:$http_port/actuator/migration/drain/$holder" || true)"
 case "$code" in
   2??) say "drain answered $code: $(cat "$logs/drain.json")" ;;
-  404) printf '[demo] FAILED: %s\n' "the director has no POST /actuator/migration/drain/{id} (HTTP 404): this build lacks the migration Actuator endpoint" >&2
+  404) printf '[demo] FAILED: %s\n' "the director has no POST /actuator/migration/drain/{id} (HTTP 404):" \
+         "this build lacks the migration Actuator endpoint" >&2
        exit 3 ;;
   *) fail "drain request failed (HTTP ${code:-none}): $(cat "$logs/drain.json" 2>/dev/null)" ;;
 esac
@@ -206,5 +210,7 @@ say "client: $summary"
 [[ "$summary" == *" failures=0 "* ]] || fail "client calls failed"
 [[ "$summary" == *" state-continuous=true "* ]] || fail "the cart lost state"
 [[ "$summary" == *" workers=[$holder, $other] "* ]] || fail "the session did not move from $holder to $other"
-say "OK: the session moved from $holder to $other during call $((drain_start + 1))..$moved_at with its cart intact and no failed call"
+first_moved="$(grep -m1 "^call #.* worker=$other " "$logs/client.log" | sed 's/^call #\([0-9]*\) .*/\1/')"
+say "OK: the session moved from $holder to $other (drain requested after call #$drain_start," \
+  "first answer from $other: call #$first_moved) with its cart intact and no failed call"
 ok=1

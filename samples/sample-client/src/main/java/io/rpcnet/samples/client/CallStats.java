@@ -17,7 +17,7 @@ public final class CallStats {
     private final Set<String> workers = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
 
-    /** Records a call answered by {@code worker} whose cart had {@code items} items; {@code expected} = what it should have. */
+    /** Records a call answered by {@code worker} whose cart had {@code items} items where {@code expected} belong. */
     public void success(String worker, int items, int expected) {
         calls++;
         if (lastWorker != null && !lastWorker.equals(worker)) {
