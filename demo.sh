@@ -169,11 +169,11 @@ start client "${jars[2]}" --rpcnet.client.targets.cart.address="127.0.0.1:$gatew
   --sample.client.duration=300s --sample.client.stop-file="$logs/client.stop"
 client_pid="${pids[${#pids[@]}-1]}"
 
-session_opened() { grep -q '^session .* opened on ' "$logs/client.log"; }
+session_opened() { grep -qs '^session .* opened on ' "$logs/client.log"; }
 await 180 "the client to open its session" session_opened
 read -r _ session _ _ holder < <(grep -m1 '^session .* opened on ' "$logs/client.log")
 other=worker-a; [[ "$holder" == worker-a ]] && other=worker-b
-calls_on() { grep -c "^call #.* worker=$1 " "$logs/client.log" || true; }
+calls_on() { grep -cs "^call #.* worker=$1 " "$logs/client.log" || true; }
 some_calls() { (($(calls_on "$holder") >= 5)); }
 await 60 "calls answered by $holder" some_calls
 
@@ -183,7 +183,7 @@ code="$(curl -sS --max-time 120 -X POST -o "$logs/drain.json" -w '%{http_code}' 
   "http://127.0.0.1:$http_port/actuator/migration/drain/$holder" || true)"
 case "$code" in
   2??) say "drain answered $code: $(cat "$logs/drain.json")" ;;
-  404) printf '[demo] FAILED: %s\n' "the director has no POST /actuator/migration/drain/{id} (HTTP 404):" \
+  404) printf '[demo] FAILED: %s %s\n' "the director has no POST /actuator/migration/drain/{id} (HTTP 404):" \
          "this build lacks the migration Actuator endpoint" >&2
        exit 3 ;;
   *) fail "drain request failed (HTTP ${code:-none}): $(cat "$logs/drain.json" 2>/dev/null)" ;;
