@@ -7,8 +7,8 @@
 #   ./demo.sh              build the samples, then run the demo
 #   ./demo.sh --no-build   reuse samples/*/target/*.jar
 #
-# Exits 0 when the session moved with no failed call and its cart intact; 1 otherwise, 3 when the director
-# has no drain endpoint. Every process it starts is stopped on exit, failure or Ctrl-C.
+# Exits 0 when the session moved with no failed call and its cart intact, 1 otherwise. Every process it
+# starts is stopped on exit, failure or Ctrl-C.
 # Environment: JAVA (default: $JAVA_HOME/bin/java or java), JAVA_OPTS (JVM flags of the four apps),
 # DEMO_KEEP_LOGS=1 keeps the logs after a successful run, DEMO_RUN_ID tags the JVMs
 # (-Dsample.demo-run=<id>) so a test can check that none is left running.
@@ -183,11 +183,10 @@ code="$(curl -sS --max-time 120 -X POST -o "$logs/drain.json" -w '%{http_code}' 
   "http://127.0.0.1:$http_port/actuator/migration/drain/$holder" || true)"
 case "$code" in
   2??) say "drain answered $code: $(cat "$logs/drain.json")" ;;
-  404) printf '[demo] FAILED: %s %s\n' "the director has no POST /actuator/migration/drain/{id} (HTTP 404):" \
-         "this build lacks the migration Actuator endpoint" >&2
-       exit 3 ;;
   *) fail "drain request failed (HTTP ${code:-none}): $(cat "$logs/drain.json" 2>/dev/null)" ;;
 esac
+drained() { http /actuator/migration 2>/dev/null | grep -q "\"worker\":\"$holder\",\"state\":\"DRAINED\""; }
+await 120 "the drain of $holder to finish (GET /actuator/migration)" drained
 moved() { (($(calls_on "$other") >= 1)); }
 await 90 "the session to answer from $other" moved
 moved_at=$(grep -c '^call #' "$logs/client.log" || true)
@@ -201,9 +200,14 @@ wait "$client_pid" || client_status=$?
 show_client
 summary="$(grep '^SUMMARY ' "$logs/client.log" || true)"
 
-say "migration state on the director (GET /actuator/migration):"
-http /actuator/migration 2>/dev/null | sed 's/^/  /' || true
-echo
+migration="$(http /actuator/migration 2>/dev/null || true)"
+say "migration summary (GET /actuator/migration):"
+printf '%s\n' "$migration" | grep -o "\"worker\":\"$holder\",\"state\":\"[A-Z_]*\"[^}]*}" \
+  | sed 's/"startedAt":"[^"]*",//; s/,"errors":{[^}]*}//; s/"\([A-Za-z]*\)":/\1=/g; s/[{}"]//g; s/,/ /g; s/^/  drain: /' || true
+printf '%s\n' "$migration" | grep -o '"outcomes":{"migrations":[0-9]*,"byOutcome":{[^}]*}' \
+  | sed 's/"outcomes":{"migrations":\([0-9]*\),"byOutcome":/\1 /; s/"\([A-Za-z]*\)":/\1=/g; s/[{}"]//g; s/,/ /g; s/^/  migrations: /' || true
+printf '%s\n' "$migration" | grep -o '"pauseMs":{[^}]*}' \
+  | sed 's/"pauseMs":/cut-over pause ms: /; s/"\([A-Za-z0-9]*\)":/\1=/g; s/[{}"]//g; s/,/ /g; s/^/  /' || true
 say "client: $summary"
 [[ -n "$summary" ]] || fail "the client printed no summary (exit code $client_status)"
 [[ $client_status == 0 ]] || fail "the client exited with $client_status"

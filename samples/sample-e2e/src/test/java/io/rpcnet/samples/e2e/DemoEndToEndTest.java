@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Runs {@code ./demo.sh --no-build} on the jars the reactor just packaged: the director, two workers and the
@@ -27,8 +26,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 @DisabledOnOs(OS.WINDOWS)
 class DemoEndToEndTest {
 
-    /** Exit code of demo.sh when the director answers the drain with 404. */
-    private static final int NO_DRAIN_ENDPOINT = 3;
     private static final Duration LIMIT = Duration.ofMinutes(5);
     private static final Pattern SUMMARY = Pattern.compile(
             "\\[demo] client: SUMMARY calls=(\\d+) failures=(\\d+) reconnects=(\\d+) workers=\\[([^]]*)] moves=(\\d+)"
@@ -54,9 +51,6 @@ class DemoEndToEndTest {
         String out = Files.readString(output);
         System.out.println(out);
 
-        // TODO(#7): remove once the director's migration Actuator endpoint has landed on main
-        assumeFalse(demo.exitValue() == NO_DRAIN_ENDPOINT,
-                "the director has no POST /actuator/migration/drain/{id} yet (issue #7); demo output:\n" + out);
         assertThat(demo.exitValue()).as("exit code of demo.sh; its output:\n%s", out).isZero();
         Matcher summary = SUMMARY.matcher(out);
         assertThat(summary.find()).as("a SUMMARY line in:\n%s", out).isTrue();
