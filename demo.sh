@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One-command demo of RpcNet: a director, two workers (worker-a, worker-b) and a client on loopback.
-# The client opens a cart session and keeps adding items; while it calls, the worker holding the session is
-# drained through the director's Actuator (POST /actuator/migration/drain/{id}) and the session continues on
-# the other worker with its cart intact.
+# The client opens a cart session on worker-a and keeps adding items; while it calls, worker-a is drained
+# through the director's Actuator (POST /actuator/migration/drain/worker-a) and the session continues on
+# worker-b with its cart intact.
 #
 #   ./demo.sh              build the samples, then run the demo
 #   ./demo.sh --no-build   reuse samples/*/target/*.jar
@@ -52,7 +52,11 @@ cleanup() {
   if ((${#pids[@]})); then
     say "stopping what the demo started (client, workers, director)"
     local i
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do   # client, workers, then the director
+    if [[ -n "${client_pid:-}" ]]; then   # the client first, so no call sees a worker going away
+      kill -TERM "$client_pid" 2>/dev/null || true
+      wait_gone 30 "$client_pid"
+    fi
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do   # worker-b, worker-a, then the director
       kill -TERM "${pids[$i]}" 2>/dev/null || true
       if ((i <= 1)); then wait_gone 30 "${pids[@]:i}"; fi   # the director last, once the workers left
     done
@@ -152,19 +156,15 @@ await 180 "the director to start" test -s "$logs/director.ports"
 server_port="$(port server)"; gateway_port="$(port gateway)"; http_port="$(port http)"
 say "director up: membership udp/$server_port, gateway udp/$gateway_port, actuator http://127.0.0.1:$http_port/actuator"
 
-for w in worker-a worker-b; do
-  say "starting $w (joins 127.0.0.1:$server_port)"
-  start "$w" "${jars[1]}" --sample.worker="$w" --rpcnet.cluster.seeds="127.0.0.1:$server_port"
-done
-two_alive() { [[ "$(http /actuator/rpccluster 2>/dev/null | grep -o '"status":"ALIVE"' | wc -l)" -eq 2 ]]; }
+say "starting worker-a (joins 127.0.0.1:$server_port)"
+start worker-a "${jars[1]}" --sample.worker=worker-a --rpcnet.cluster.seeds="127.0.0.1:$server_port"
+alive_count() { http /actuator/rpccluster 2>/dev/null | grep -o '"status":"ALIVE"' | wc -l; }
+one_alive() { [[ "$(alive_count)" -eq 1 ]]; }
+two_alive() { [[ "$(alive_count)" -eq 2 ]]; }
 health_up() { http /actuator/health 2>/dev/null | grep -q '"status":"UP"}$'; }
-await 180 "both workers to be ALIVE in /actuator/rpccluster" two_alive
-await 30 "/actuator/health to be UP" health_up
-members="$(http /actuator/rpccluster | grep -o '"id":"[^"]*","address":"[^"]*","status":"[^"]*"' \
-  | sed 's/"id":"\([^"]*\)","address":"\([^"]*\)","status":"\([^"]*\)"/\1 \3 at \2/' | paste -sd, - | sed 's/,/, /g')"
-say "cluster ready: $members"
+await 180 "worker-a to be ALIVE in /actuator/rpccluster" one_alive
 
-say "starting the client (gateway 127.0.0.1:$gateway_port)"
+say "starting the client (gateway 127.0.0.1:$gateway_port); its session opens on worker-a, the only worker yet"
 start client "${jars[2]}" --rpcnet.client.targets.cart.address="127.0.0.1:$gateway_port" \
   --sample.client.duration=300s --sample.client.stop-file="$logs/client.stop"
 client_pid="${pids[${#pids[@]}-1]}"
@@ -172,7 +172,16 @@ client_pid="${pids[${#pids[@]}-1]}"
 session_opened() { grep -qs '^session .* opened on ' "$logs/client.log"; }
 await 180 "the client to open its session" session_opened
 read -r _ session _ _ holder < <(grep -m1 '^session .* opened on ' "$logs/client.log")
-other=worker-a; [[ "$holder" == worker-a ]] && other=worker-b
+[[ "$holder" == worker-a ]] || fail "the session opened on $holder, expected worker-a"
+other=worker-b
+
+say "starting worker-b (joins 127.0.0.1:$server_port)"
+start worker-b "${jars[1]}" --sample.worker=worker-b --rpcnet.cluster.seeds="127.0.0.1:$server_port"
+await 180 "both workers to be ALIVE in /actuator/rpccluster" two_alive
+await 30 "/actuator/health to be UP" health_up
+members="$(http /actuator/rpccluster | grep -o '"id":"[^"]*","address":"[^"]*","status":"[^"]*"' \
+  | sed 's/"id":"\([^"]*\)","address":"\([^"]*\)","status":"\([^"]*\)"/\1 \3 at \2/' | paste -sd, - | sed 's/,/, /g')"
+say "cluster ready: $members"
 calls_on() { grep -cs "^call #.* worker=$1 " "$logs/client.log" || true; }
 some_calls() { (($(calls_on "$holder") >= 5)); }
 await 60 "calls answered by $holder" some_calls

@@ -102,6 +102,22 @@ class RpcAutoConfigurationTest {
     }
 
     @Test
+    void aRunningServerKeepsTheJvmAliveUntilItStops() {
+        String name = "-keep-alive";
+        java.util.function.Supplier<java.util.List<Thread>> keepAlive = () -> Thread.getAllStackTraces().keySet()
+                .stream().filter(t -> t.getName().startsWith("rpcnet-server-") && t.getName().endsWith(name)
+                        && t.isAlive()).toList();
+        int[] port = new int[1];
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS).run(context -> {
+            port[0] = context.getBean(RpcServerLifecycle.class).server().port();
+            assertThat(keepAlive.get()).filteredOn(t -> t.getName().contains("-" + port[0] + "-"))
+                    .singleElement().satisfies(t -> assertThat(t.isDaemon()).isFalse());
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> keepAlive.get()
+                .stream().noneMatch(t -> t.getName().contains("-" + port[0] + "-")));
+    }
+
+    @Test
     void everyServerPropertyReachesTheServer() {
         runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS).withPropertyValues(
                 "rpcnet.server.max-message-size=2MB", "rpcnet.server.max-concurrent-calls=17",

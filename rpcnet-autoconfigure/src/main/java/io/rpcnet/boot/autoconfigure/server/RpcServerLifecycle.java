@@ -51,6 +51,8 @@ public class RpcServerLifecycle implements SmartLifecycle {
     private final ConfigurableEnvironment environment;
     private volatile RpcServer server;
     private volatile boolean running;
+    /** Keeps the JVM alive while the server runs (its I/O threads are daemons), like a web server's. */
+    private volatile Thread keepAlive;
 
     public RpcServerLifecycle(RpcServerProperties properties, RpcTlsFactory tls, RpcCodec codec,
                               ObjectProvider<ServerInterceptor> interceptors, Executor executor,
@@ -93,6 +95,18 @@ public class RpcServerLifecycle implements SmartLifecycle {
                 Map.of(LOCAL_PORT_PROPERTY, started.port())));
         log.info("RpcNet server started on port {} serving {}{}", started.port(), started.services().keySet(),
                 sessions == null ? "" : " with sessions of " + sessions.workerId());
+        startKeepAlive(started.port());
+    }
+
+    private void startKeepAlive(int port) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                java.util.concurrent.locks.LockSupport.park(this);
+            }
+        }, "rpcnet-server-" + port + "-keep-alive");
+        t.setDaemon(false);
+        keepAlive = t;
+        t.start();
     }
 
     @SuppressWarnings("unchecked")
@@ -111,6 +125,11 @@ public class RpcServerLifecycle implements SmartLifecycle {
         log.info("RpcNet server draining (grace period {})", properties.getShutdown().getGracePeriod());
         current.shutdown(properties.getShutdown().getGracePeriod());
         server = null;
+        Thread t = keepAlive;
+        keepAlive = null;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     @Override
