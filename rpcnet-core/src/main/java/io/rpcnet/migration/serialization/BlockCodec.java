@@ -27,12 +27,12 @@ final class BlockCodec implements AutoCloseable {
     private final Pool<ZstdCompressCtx> zstdCompressors;
     private final Pool<ZstdDecompressCtx> zstdDecompressors;
 
-    /** GZIP deflates with ISA-L where its native library loads ({@link IsalDeflate}), else with zlib. */
+    /** GZIP runs on ISA-L where its native library loads ({@link Isal}), else on zlib. */
     BlockCodec(Compression compression, int level, int poolSize) {
-        this(compression, level, poolSize, compression == Compression.GZIP && IsalDeflate.available());
+        this(compression, level, poolSize, compression == Compression.GZIP && Isal.available());
     }
 
-    /** @param isal whether GZIP may deflate with ISA-L (if it loaded); false pins it to java.util.zip */
+    /** @param isal whether GZIP may use ISA-L (if it loaded); false pins it to java.util.zip */
     BlockCodec(Compression compression, int level, int poolSize, boolean isal) {
         this.compression = compression;
         // every codec decodes every compression (a manifest names its own); only the configured one encodes
@@ -44,9 +44,9 @@ final class BlockCodec implements AutoCloseable {
         this.zstdDecompressors = new Pool<>(poolSize, ZstdDecompressCtx::new, ZstdDecompressCtx::close);
     }
 
-    /** Whether GZIP blocks are deflated by ISA-L rather than zlib. */
-    boolean gzipUsesIsal() {
-        return gzip.usesIsal();
+    /** The GZIP codec, for tests. */
+    GzipCodec gzip() {
+        return gzip;
     }
 
     /** {@code [codec byte][data]} for {@code len} bytes of {@code src}. */

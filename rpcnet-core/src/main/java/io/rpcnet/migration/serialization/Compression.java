@@ -11,8 +11,9 @@ public enum Compression {
     NONE(0, 0, 0, 0),
     /**
      * gzip (RFC 1952) members; levels 1 (fastest, the default) to 9. Levels 1 and 2 deflate with ISA-L (Intel
-     * GKL) where its native library loads, several times faster than zlib; other levels and other platforms
-     * use the JDK's zlib. Either way the members are standard and any gzip or zlib inflater decodes them.
+     * GKL) where its native library loads (x86_64 Linux and macOS), several times faster than zlib; other
+     * levels and other platforms use the JDK's zlib. Either way the members are standard: any gzip or zlib
+     * inflater decodes them, and receivers decode members from any standard deflater.
      */
     GZIP(1, 1, 1, 9),
     /** Zstandard frames via zstd-jni; levels -7 (fastest) to 19, default 1. */

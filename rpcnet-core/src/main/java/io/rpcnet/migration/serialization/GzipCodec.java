@@ -3,6 +3,7 @@ package io.rpcnet.migration.serialization;
 import static io.rpcnet.migration.serialization.BlockCodec.corrupt;
 
 import com.intel.gkl.compression.IntelDeflater;
+import com.intel.gkl.compression.IntelInflater;
 import io.rpcnet.migration.serialization.BlockCodec.Slice;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -13,9 +14,12 @@ import java.util.zip.Inflater;
 /**
  * GZIP chunk data: each block becomes one complete RFC 1952 member (10-byte header, raw deflate, CRC-32,
  * size) that gzip, {@link java.util.zip.GZIPInputStream} or a raw {@link Inflater} decode. Deflates with ISA-L
- * ({@link IsalDeflate}) where it loaded and the level is 1 or 2, else with java.util.zip (zlib), which then
- * stores segments that look incompressible rather than grinding through them. Always inflates with
- * java.util.zip, strictly. Native state is pooled; thread-safe.
+ * ({@link Isal}) where it loaded and the level is 1 or 2, else with java.util.zip (zlib), which then stores
+ * segments that look incompressible rather than grinding through them; inflates with ISA-L where it loaded,
+ * else with zlib. Either decoder takes any standard member, and a member is only accepted if it inflates to
+ * exactly the expected size with a matching CRC-32 and size trailer, so the data is always exact; ISA-L is a
+ * little less strict about the form: it does not notice a few stray bytes between the end of the deflate
+ * stream and the trailer, which zlib refuses. Native state is pooled; thread-safe.
  */
 final class GzipCodec implements AutoCloseable {
 
@@ -28,26 +32,36 @@ final class GzipCodec implements AutoCloseable {
     private static final double INCOMPRESSIBLE_BITS = 7.5;
 
     private final int level;
-    private final boolean isal;
+    private final boolean isalDeflate;
+    private final boolean isalInflate;
     private final Pool<Deflater> deflaters;
-    private final Pool<IntelDeflater> isalDeflaters;
     private final Pool<Inflater> inflaters;
+    private final Pool<IntelDeflater> isalDeflaters;
+    private final Pool<IntelInflater> isalInflaters;
 
     /**
-     * @param useIsal deflate with ISA-L if it is {@linkplain IsalDeflate#available() available} and
-     *                supports {@code level}
+     * @param useIsal use ISA-L if it is {@linkplain Isal#available() available}: to inflate, and to deflate if
+     *                it supports {@code level}
      */
     GzipCodec(int level, int poolSize, boolean useIsal) {
         this.level = level;
-        this.isal = useIsal && IsalDeflate.supportsLevel(level) && IsalDeflate.available();
+        this.isalInflate = useIsal && Isal.available();
+        this.isalDeflate = isalInflate && Isal.supportsLevel(level);
         this.deflaters = new Pool<>(poolSize, () -> new Deflater(level, true), Deflater::end);
-        this.isalDeflaters = isal ? new Pool<>(poolSize, () -> IsalDeflate.create(level), IntelDeflater::end) : null;
         this.inflaters = new Pool<>(poolSize, () -> new Inflater(true), Inflater::end);
+        this.isalDeflaters = isalDeflate ? new Pool<>(poolSize, () -> Isal.newDeflater(level), IntelDeflater::end)
+                : null;
+        this.isalInflaters = isalInflate ? new Pool<>(poolSize, Isal::newInflater, IntelInflater::end) : null;
     }
 
     /** Whether blocks are deflated by ISA-L rather than zlib. */
-    boolean usesIsal() {
-        return isal;
+    boolean deflatesWithIsal() {
+        return isalDeflate;
+    }
+
+    /** Whether members are inflated by ISA-L rather than zlib. */
+    boolean inflatesWithIsal() {
+        return isalInflate;
     }
 
     /**
@@ -58,16 +72,16 @@ final class GzipCodec implements AutoCloseable {
         if (len + 1 < MIN_MEMBER) {
             return null;
         }
-        return isal ? isalMember(src, off, len) : zlibMember(src, off, len);
+        return isalDeflate ? isalMember(src, off, len) : zlibMember(src, off, len);
     }
 
     private Slice isalMember(byte[] src, int off, int len) {
         byte[] in = off == 0 ? src : Arrays.copyOfRange(src, off, off + len);
-        byte[] deflated = new byte[IsalDeflate.bound(len)];
+        byte[] deflated = new byte[Isal.bound(len)];
         IntelDeflater d = isalDeflaters.take();
         int n = -1;
         try {
-            n = IsalDeflate.deflate(d, in, len, deflated);
+            n = Isal.deflate(d, in, len, deflated);
         } finally {
             if (n >= 0) {
                 isalDeflaters.give(d);
@@ -199,12 +213,48 @@ final class GzipCodec implements AutoCloseable {
         }
         int dataOff = off + HEADER.length;
         int dataLen = len - HEADER.length - TRAILER;
+        if (isalInflate) {
+            isalInflate(src, dataOff, dataLen, out);
+        } else {
+            zlibInflate(src, dataOff, dataLen, out);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(out, 0, out.length);
+        int trailer = off + len - TRAILER;
+        if (getIntLe(src, trailer) != (int) crc.getValue() || getIntLe(src, trailer + 4) != out.length) {
+            throw corrupt("gzip trailer does not match the data");
+        }
+    }
+
+    /**
+     * The deflate stream must use up its input and fill {@code out} exactly; the trailer is checked after. What
+     * ISA-L refuses goes to zlib for the verdict: bad data fails there with zlib's reason, while a native
+     * failure (memory) does not fail the transfer.
+     */
+    private void isalInflate(byte[] src, int off, int len, byte[] out) {
+        IntelInflater inf = isalInflaters.take();
+        int n = -1;
+        try {
+            n = Isal.inflate(inf, src, off, len, out);
+        } finally {
+            if (n >= 0) {
+                isalInflaters.give(inf);
+            } else {
+                isalInflaters.discard(inf);
+            }
+        }
+        if (n != out.length) {
+            zlibInflate(src, off, len, out);
+        }
+    }
+
+    private void zlibInflate(byte[] src, int off, int len, byte[] out) {
         Inflater inf = inflaters.take();
         boolean reusable = false;
         try {
             inf.reset();
             // the trailer is passed too, so zlib always sees input past the end of the deflate stream
-            inf.setInput(src, dataOff, dataLen + TRAILER);
+            inf.setInput(src, off, len + TRAILER);
             int n = 0;
             while (n < out.length && !inf.finished()) {
                 int k = inf.inflate(out, n, out.length - n);
@@ -229,12 +279,6 @@ final class GzipCodec implements AutoCloseable {
                 inflaters.discard(inf);
             }
         }
-        CRC32 crc = new CRC32();
-        crc.update(out, 0, out.length);
-        int trailer = off + len - TRAILER;
-        if (getIntLe(src, trailer) != (int) crc.getValue() || getIntLe(src, trailer + 4) != out.length) {
-            throw corrupt("gzip trailer does not match the data");
-        }
     }
 
     private static void putIntLe(byte[] b, int pos, int v) {
@@ -251,9 +295,12 @@ final class GzipCodec implements AutoCloseable {
     @Override
     public void close() {
         deflaters.close();
+        inflaters.close();
         if (isalDeflaters != null) {
             isalDeflaters.close();
         }
-        inflaters.close();
+        if (isalInflaters != null) {
+            isalInflaters.close();
+        }
     }
 }
