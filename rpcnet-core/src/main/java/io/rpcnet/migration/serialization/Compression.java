@@ -9,7 +9,12 @@ public enum Compression {
 
     /** No compression: fastest, largest. */
     NONE(0, 0, 0, 0),
-    /** gzip (RFC 1952) members via the JDK's zlib; levels 1 (fastest, the default) to 9. */
+    /**
+     * gzip (RFC 1952) members; levels 1 (fastest, the default) to 9. Levels 1 and 2 deflate with ISA-L (Intel
+     * GKL) where its native library loads (x86_64 Linux and macOS), several times faster than zlib; other
+     * levels and other platforms use the JDK's zlib. Either way the members are standard: any gzip or zlib
+     * inflater decodes them, and receivers decode members from any standard deflater.
+     */
     GZIP(1, 1, 1, 9),
     /** Zstandard frames via zstd-jni; levels -7 (fastest) to 19, default 1. */
     ZSTD(2, 1, -7, 19);
