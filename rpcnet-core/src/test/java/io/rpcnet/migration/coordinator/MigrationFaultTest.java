@@ -169,7 +169,7 @@ class MigrationFaultTest {
         fixture = new MigrationFixture(2, MigrationSettings.builder().pauseBudget(Duration.ofMillis(50)).build());
         String id = sessionOnW1(1024);
         assertThat(fixture.counter(id).increment()).isEqualTo(1);
-        CompletableFuture<Long> slow = CompletableFuture.supplyAsync(() -> fixture.counter(id).slowIncrement(1500));
+        CompletableFuture<Long> slow = CompletableFuture.supplyAsync(() -> fixture.counter(id).gatedIncrement());
         await().atMost(Duration.ofSeconds(5)).until(() -> fixture.gateway.inFlight(id) == 1);
         AtomicReference<CompletableFuture<String>> heldCall = new AtomicReference<>();
         fixture.coordinator.addStateListener((mid, t) -> {
@@ -183,6 +183,8 @@ class MigrationFaultTest {
         assertThat(outcome.error()).contains(MigrationError.PAUSE_BUDGET_EXCEEDED);
         assertThat(outcome.pause()).isGreaterThanOrEqualTo(Duration.ofMillis(50)).isLessThan(Duration.ofMillis(1000));
         assertThat(heldCall.get().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo("w1");
+        assertThat(slow).as("the long call is still running").isNotDone();
+        fixture.gate.countDown();
         assertThat(slow.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(2);
         assertRolledBack(id, 2);
     }

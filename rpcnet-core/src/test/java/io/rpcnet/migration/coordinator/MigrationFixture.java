@@ -32,6 +32,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -57,15 +59,18 @@ final class MigrationFixture implements AutoCloseable {
         /** The worker serving the call. */
         String worker();
 
-        /** Increments the counter after working for {@code millis} (a long call in flight). */
-        long slowIncrement(long millis);
+        /** Increments the counter once the fixture's gate opens (a long call in flight), at most after 30 s. */
+        long gatedIncrement();
     }
 
     static final class CounterImpl implements Counter {
         private final SessionManager sessions;
 
-        CounterImpl(SessionManager sessions) {
+        private final CountDownLatch gate;
+
+        CounterImpl(SessionManager sessions, CountDownLatch gate) {
             this.sessions = sessions;
+            this.gate = gate;
         }
 
         @Override
@@ -101,11 +106,14 @@ final class MigrationFixture implements AutoCloseable {
         }
 
         @Override
-        public long slowIncrement(long millis) {
+        public long gatedIncrement() {
             try {
-                Thread.sleep(millis); // the behaviour under test: a call still running at the cut-over
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never opened the gate");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted at the gate");
             }
             return increment();
         }
@@ -135,6 +143,8 @@ final class MigrationFixture implements AutoCloseable {
     final MigrationCoordinator coordinator;
     final RpcClient client;
     final AtomicReference<String> announced = new AtomicReference<>();
+    /** Holds {@link Counter#gatedIncrement()} calls until the test counts it down. */
+    final CountDownLatch gate = new CountDownLatch(1);
     /** Applied to every base-copy batch a worker receives (fault injection: corrupt state in transit). */
     volatile UnaryOperator<MigrationProtocol.BaseImport> importTamper = UnaryOperator.identity();
     private final SerializationService serialization = new SerializationService(SerializationConfig.defaults());
@@ -192,7 +202,7 @@ final class MigrationFixture implements AutoCloseable {
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0))
                 .tls(TestTls.server())
                 .shutdownGracePeriod(Duration.ofMillis(200))
-                .addService(Counter.class, new CounterImpl(sessions))
+                .addService(Counter.class, new CounterImpl(sessions, gate))
                 .addService(MigrationProtocol.class, new TamperingProtocol(participant, this))
                 .sessions(sessions)
                 .build().start();
