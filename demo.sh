@@ -29,7 +29,6 @@ done
 say() { printf '[demo] %s\n' "$*"; }
 fail() { printf '[demo] FAILED: %s\n' "$*" >&2; exit 1; }
 
-command -v curl >/dev/null 2>&1 || fail "curl is required (e.g. apt-get install curl)"
 java_bin="${JAVA:-}"
 if [[ -z "$java_bin" ]]; then
   if [[ -n "${JAVA_HOME:-}" ]]; then java_bin="$JAVA_HOME/bin/java"; else java_bin="java"; fi
@@ -145,7 +144,15 @@ for jar in "${jars[@]}"; do
   [[ -f "$jar" ]] || fail "$jar is missing; run ./demo.sh without --no-build"
 done
 
-http() { curl -sS --max-time 10 "http://127.0.0.1:$http_port$1"; }
+# HTTP through curl when installed, else through the JDK (samples/demo-tools/Http.java): only a JDK is required
+if command -v curl >/dev/null 2>&1; then
+  http() { curl -sS --max-time 10 "http://127.0.0.1:$http_port$1"; }
+  http_post() { curl -sS --max-time 120 -X POST -o "$2" -w '%{http_code}' "http://127.0.0.1:$http_port$1"; }
+else
+  say "curl not found: using the JDK's HTTP client (samples/demo-tools/Http.java)"
+  http() { "$java_bin" "$root/samples/demo-tools/Http.java" GET "http://127.0.0.1:$http_port$1"; }
+  http_post() { "$java_bin" "$root/samples/demo-tools/Http.java" POST "http://127.0.0.1:$http_port$1" "$2"; }
+fi
 port() { sed -n "s/^$1=//p" "$logs/director.ports"; }
 
 say "logs in $logs"
@@ -188,8 +195,7 @@ await 60 "calls answered by $holder" some_calls
 
 say "draining $holder while the client calls: POST /actuator/migration/drain/$holder"
 drain_start=$(grep -c '^call #' "$logs/client.log" || true)
-code="$(curl -sS --max-time 120 -X POST -o "$logs/drain.json" -w '%{http_code}' \
-  "http://127.0.0.1:$http_port/actuator/migration/drain/$holder" || true)"
+code="$(http_post "/actuator/migration/drain/$holder" "$logs/drain.json" || true)"
 case "$code" in
   2??) say "drain answered $code: $(cat "$logs/drain.json")" ;;
   *) fail "drain request failed (HTTP ${code:-none}): $(cat "$logs/drain.json" 2>/dev/null)" ;;
