@@ -26,14 +26,15 @@ final class ClientProxyHandler implements InvocationHandler {
 
     @Override
     @SuppressWarnings("unchecked")
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    public Object invoke(Object proxy, Method method, Object[] javaArgs) throws Throwable {
         if (ProxyObjectMethods.handles(method)) {
-            return ProxyObjectMethods.invoke(proxy, method, args, description);
+            return ProxyObjectMethods.invoke(proxy, method, javaArgs, description);
         }
         if (method.isDefault()) {
-            return InvocationHandler.invokeDefault(proxy, method, args);
+            return InvocationHandler.invokeDefault(proxy, method, javaArgs);
         }
         MethodDescriptor descriptor = service.method(method);
+        Object[] args = descriptor.callArguments(javaArgs); // an RpcSession argument is never sent
         return switch (descriptor.type()) {
             case UNARY -> {
                 Object request = descriptor.hasRequest() ? args[0] : null;

@@ -55,11 +55,14 @@ abstract class HandlerCall implements ServerCallListener, InboundFlow {
         }
     }
 
-    /** Invokes the handler with the context attached and the interceptors applied. */
+    /**
+     * Invokes the handler with the context attached and the interceptors applied; {@code args} are the
+     * shape's own arguments (a session parameter is filled in when the handler is reached).
+     */
     final Object invoke(Object... args) throws Exception {
         CallContext previous = context.attach();
         try {
-            return method.invoke(context, args);
+            return method.invoke(context, method.descriptor().javaArguments(args, null));
         } finally {
             CallContext.restore(previous);
         }

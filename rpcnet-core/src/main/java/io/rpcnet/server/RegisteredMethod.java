@@ -1,13 +1,16 @@
 package io.rpcnet.server;
 
 import io.rpcnet.service.MethodDescriptor;
+import io.rpcnet.session.RpcSession;
 
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
  * A method of a registered service bound to its implementation, resolved once at registration;
- * {@code handle} has type {@code (Object[])Object}.
+ * {@code handle} has type {@code (Object[])Object}. A method taking an {@link RpcSession} is given the session
+ * the call runs in ({@link RpcSession#current()}, bound by the session interceptor; {@code null} for a call
+ * without a session), put in its argument array just before the target runs.
  */
 record RegisteredMethod(MethodDescriptor descriptor, Object target, MethodHandle handle,
                         List<ServerInterceptor> interceptors) {
@@ -20,6 +23,10 @@ record RegisteredMethod(MethodDescriptor descriptor, Object target, MethodHandle
     }
 
     private Object invokeTarget(Object[] args) throws Exception {
+        int session = descriptor.sessionIndex();
+        if (session >= 0) {
+            args[session] = RpcSession.current();
+        }
         try {
             return (Object) handle.invokeExact(args);
         } catch (Exception | Error e) {

@@ -8,7 +8,11 @@
  * session with {@link io.rpcnet.session.SessionManager#create()} and returns its id <em>in its response</em>
  * (e.g. {@code String openSession()}); the client then sends the id with every call of the session
  * ({@code CallOptions.withSessionId(id)}), and handlers reach it with
- * {@link io.rpcnet.session.RpcSession#current()} while they run (capture it before going asynchronous). A call
+ * {@link io.rpcnet.session.RpcSession#current()} while they run (capture it before going asynchronous). A
+ * service method may instead (or also) declare one {@code RpcSession} parameter, anywhere in its parameter list
+ * (e.g. {@code long increment(RpcSession session)}): it is not part of the wire message, client proxies ignore
+ * what their caller passes there (pass {@code null}), and the server passes the session the call runs in, the
+ * same as {@code current()}, or {@code null} for a call without a session id. A call
  * with an id the manager does not hold fails with {@code SESSION_LOST}; a call without an id runs without a
  * session. The caller schedules {@link io.rpcnet.session.SessionManager#sweepExpired()}.
  *

@@ -6,8 +6,8 @@ import io.rpcnet.cluster.Member;
 import io.rpcnet.cluster.registry.LoadTracker;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
+import io.rpcnet.service.MethodDescriptor;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,13 +36,14 @@ final class Attempt {
 
     /**
      * Invokes {@code method} on this worker through its client's proxy (no reflection access checks, no wrapping
-     * of the exceptions the proxy throws).
+     * of the exceptions the proxy throws). {@code args} are the call's arguments without a session one (the
+     * proxy is given {@code null} for it, and does not send it).
      */
-    Object invoke(Method method, Object[] args, CallOptions options) throws Throwable {
+    Object invoke(MethodDescriptor method, Object[] args, CallOptions options) throws Throwable {
         WorkerChannel c = channels.retain(member);
         channel = c;
-        Object proxy = c.proxy(method.getDeclaringClass(), options);
-        return Proxy.getInvocationHandler(proxy).invoke(proxy, method, args);
+        Object proxy = c.proxy(method.method().getDeclaringClass(), options);
+        return Proxy.getInvocationHandler(proxy).invoke(proxy, method.method(), method.javaArguments(args, null));
     }
 
     void succeeded() {

@@ -36,7 +36,7 @@ final class ClusterProxyHandler implements InvocationHandler {
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         MethodDescriptor descriptor = service.method(method);
-        Object[] arguments = args == null ? new Object[0] : args;
+        Object[] arguments = descriptor.callArguments(args); // without an RpcSession argument
         if (descriptor.type().isStreaming()) {
             return client.stream(descriptor, arguments, filter, options);
         }

@@ -39,15 +39,15 @@ final class StreamingCall {
             switch (method.type()) {
                 case SERVER_STREAMING -> {
                     StreamObserver<Object> responses = (StreamObserver<Object>) args[1];
-                    attempt.invoke(method.method(), new Object[]{args[0], wrap(responses, outcome)}, options);
+                    attempt.invoke(method, new Object[]{args[0], wrap(responses, outcome)}, options);
                     return null;
                 }
                 case BIDI_STREAMING -> {
                     StreamObserver<Object> responses = (StreamObserver<Object>) args[0];
-                    return attempt.invoke(method.method(), new Object[]{wrap(responses, outcome)}, options);
+                    return attempt.invoke(method, new Object[]{wrap(responses, outcome)}, options);
                 }
                 case CLIENT_STREAMING -> {
-                    Object result = attempt.invoke(method.method(), args, options);
+                    Object result = attempt.invoke(method, args, options);
                     outcome.ended(null);
                     return result;
                 }

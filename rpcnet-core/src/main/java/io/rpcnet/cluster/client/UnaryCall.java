@@ -75,7 +75,7 @@ final class UnaryCall {
     }
 
     private Object invokeBlocking(Attempt attempt) throws Throwable {
-        Object result = attempt.invoke(method.method(), args, attemptOptions());
+        Object result = attempt.invoke(method, args, attemptOptions());
         if (!method.async()) {
             return result;
         }
@@ -141,7 +141,7 @@ final class UnaryCall {
         if (method.async()) {
             CompletableFuture<?> future;
             try {
-                future = (CompletableFuture<?>) attempt.invoke(method.method(), args, attemptOptions());
+                future = (CompletableFuture<?>) attempt.invoke(method, args, attemptOptions());
             } catch (Throwable t) {
                 attemptDone(result, attempt, null, t);
                 return;
@@ -157,7 +157,7 @@ final class UnaryCall {
         Object value = null;
         Throwable error = null;
         try {
-            value = attempt.invoke(method.method(), args, attemptOptions());
+            value = attempt.invoke(method, args, attemptOptions());
         } catch (Throwable t) {
             error = t;
         } finally {
