@@ -14,6 +14,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,9 @@ public class MigrationEndpoint {
         Map<String, MigrationOutcome> outcomes = outcomesById();
         List<MigrationDescriptor> active = migrations.active().stream()
                 .map(v -> MigrationDescriptor.of(v, null)).toList();
-        List<MigrationDescriptor> recent = migrations.recent().stream()
+        List<MigrationDescriptor> recent = migrations.recent().stream() // most recently finished first
+                .sorted(Comparator.comparing(MigrationView::finishedAt,
+                        Comparator.nullsLast(Comparator.<Instant>reverseOrder())))
                 .map(v -> MigrationDescriptor.of(v, outcomes.get(v.migrationId()))).toList();
         return new MigrationSummary(active.size(), active, recent, MigrationStatistics.of(outcomes.values()),
                 drains());
