@@ -66,6 +66,17 @@ public record Member(MemberId id, String address, Map<String, String> tags, long
         return weight;
     }
 
+    /** The host of {@link #address()}, without the brackets of an IPv6 literal. */
+    public String host() {
+        String host = address.substring(0, address.lastIndexOf(':'));
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** The port of {@link #address()}. */
+    public int port() {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
     /** Checks {@code host:port} (or {@code [ipv6]:port}) with a port of 1..65535; returns it unchanged. */
     static String requireHostPort(String address) {
         Objects.requireNonNull(address, "address");

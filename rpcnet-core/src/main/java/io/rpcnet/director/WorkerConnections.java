@@ -91,14 +91,8 @@ final class WorkerConnections implements AutoCloseable {
             return CompletableFuture.failedFuture(new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
                     "director is shutting down")));
         }
-        String address = worker.address();
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = Integer.parseInt(address.substring(colon + 1));
-        String h = host;
+        String h = worker.host();
+        int port = worker.port();
         CompletableFuture<ClientConnection> future = new CompletableFuture<>();
         try {
             connector.execute(() -> {
@@ -109,10 +103,10 @@ final class WorkerConnections implements AutoCloseable {
                     }
                 } catch (RpcException e) {
                     future.completeExceptionally(new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
-                            "worker " + worker.id() + " at " + address + " is unreachable: " + e.getMessage()), e));
+                            "worker " + worker.id() + " at " + worker.address() + " is unreachable: " + e.getMessage()), e));
                 } catch (RuntimeException e) {
                     future.completeExceptionally(new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
-                            "cannot connect to worker " + worker.id() + " at " + address + ": " + e), e));
+                            "cannot connect to worker " + worker.id() + " at " + worker.address() + ": " + e), e));
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -30,6 +30,18 @@ class MemberModelTest {
         assertThat(MemberUpdate.builder("w", address).build().address()).isEqualTo(address);
     }
 
+    @Test
+    void splitsTheAddressIntoHostAndPort() {
+        Member v6 = new Member(MemberId.of("w"), "[::1]:9000", Map.of(), 1, 1, MemberLoad.ZERO,
+                MemberStatus.ALIVE, 0, 0);
+        assertThat(v6.host()).isEqualTo("::1");
+        assertThat(v6.port()).isEqualTo(9000);
+        Member named = new Member(MemberId.of("w"), "w-1.example.com:443", Map.of(), 1, 1, MemberLoad.ZERO,
+                MemberStatus.ALIVE, 0, 0);
+        assertThat(named.host()).isEqualTo("w-1.example.com");
+        assertThat(named.port()).isEqualTo(443);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"host", ":80", "host:", "host:0", "host:65536", "host:8a", "::1:80", "a b:80", "host:123456"})
     void rejectsMalformedAddresses(String address) {

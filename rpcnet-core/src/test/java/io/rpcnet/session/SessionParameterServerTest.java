@@ -3,6 +3,7 @@ package io.rpcnet.session;
 import io.rpcnet.client.CallOptions;
 import io.rpcnet.service.StreamObserver;
 import io.rpcnet.testing.RpcFixture;
+import io.rpcnet.testing.StreamCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,26 +162,7 @@ class SessionParameterServerTest {
         assertThat(impl.sameAsCurrent).containsExactly(true, true);
     }
 
-    private static List<String> stream(Cart cart, int from) throws Exception {
-        List<String> received = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        cart.items(from, null, new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                received.add(value);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
-        done.get(10, TimeUnit.SECONDS);
-        return received;
+    private static List<String> stream(Cart cart, int from) {
+        return StreamCollector.collect(observer -> cart.items(from, null, observer));
     }
 }

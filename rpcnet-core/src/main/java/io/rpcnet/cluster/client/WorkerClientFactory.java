@@ -29,22 +29,7 @@ public interface WorkerClientFactory {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(customizer, "customizer");
-        return member -> {
-            HostPort target = HostPort.parse(member.address());
-            return customizer.apply(RpcClient.builder().target(target.host(), target.port()).tls(tls).codec(codec))
-                    .build();
-        };
-    }
-
-    /** {@code host:port} or {@code [ipv6]:port} split; the brackets are removed. */
-    record HostPort(String host, int port) {
-        static HostPort parse(String address) {
-            int colon = address.lastIndexOf(':');
-            String host = address.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            return new HostPort(host, Integer.parseInt(address.substring(colon + 1)));
-        }
+        return member -> customizer.apply(RpcClient.builder().target(member.host(), member.port()).tls(tls)
+                .codec(codec)).build();
     }
 }

@@ -22,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +55,7 @@ final class MigrationRun {
     private Member source;
     private Member target;
     private long targetIncarnation;
+    private String exportToken;
     private long stateBytes;
     private long stagedVersion;
     private long pauseNanos;
@@ -116,8 +120,6 @@ final class MigrationRun {
         this.exportToken = token;
     }
 
-    private String exportToken;
-
     private void baseCopy() {
         String mid = request.migrationId();
         BaseExport base = onSource("export the base copy", s -> s.exportBase(new MigrationProtocol.ExportBase(mid,
@@ -133,12 +135,12 @@ final class MigrationRun {
         tracked.bytesTotal(base.stateBytes());
         int count = base.chunkCount();
         int next = 0;
-        java.util.List<byte[]> batch = base.chunks();
+        List<byte[]> batch = base.chunks();
         byte[] manifest = base.manifest();
         while (true) {
             boolean last = next + batch.size() >= count;
             int from = next;
-            java.util.List<byte[]> chunks = batch;
+            List<byte[]> chunks = batch;
             byte[] m = manifest;
             onTarget("import the base copy", t -> t.importBase(new MigrationProtocol.BaseImport(mid, m, from, chunks,
                     last ? base.digest() : null, base.version())));
@@ -196,7 +198,6 @@ final class MigrationRun {
         long budgetNanos = settings.pauseBudget().toNanos();
         CallHold hold = gateway.hold(request.sessionId());
         long holdStart = System.nanoTime();
-        boolean switched = false;
         try {
             try {
                 hold.inFlightDrained().get(budgetNanos, TimeUnit.NANOSECONDS);
@@ -232,7 +233,6 @@ final class MigrationRun {
                 throw new MigrationException(MigrationError.ABORTED, "the route of session '" + request.sessionId()
                         + "' changed during the cut-over");
             }
-            switched = true;
             return newEpoch;
         } catch (RuntimeException e) {
             rollBack(e.getMessage()); // before the release: held calls must find the source serving again
@@ -240,9 +240,6 @@ final class MigrationRun {
         } finally {
             pauseNanos = System.nanoTime() - holdStart;
             hold.release();
-            if (!switched) {
-                touchedSource = touchedTarget = false; // rolled back above
-            }
         }
     }
 
@@ -368,7 +365,7 @@ final class MigrationRun {
     private MigrationOutcome outcome(boolean completed, MigrationError error, String detail, long epoch) {
         return new MigrationOutcome(request.migrationId(), request.sessionId(), request.sourceWorker(),
                 request.targetWorker(), request.requestedBy(), request.reason(), completed,
-                java.util.Optional.ofNullable(error), detail == null ? "" : detail, elapsed(), pause(), stateBytes,
-                epoch, java.time.Instant.now());
+                Optional.ofNullable(error), detail == null ? "" : detail, elapsed(), pause(), stateBytes,
+                epoch, Instant.now());
     }
 }

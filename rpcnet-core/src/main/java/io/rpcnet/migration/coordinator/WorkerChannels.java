@@ -56,7 +56,7 @@ final class WorkerChannels implements AutoCloseable {
             if (current != null) {
                 stale[0] = current.client();
             }
-            return new Channel(worker.address(), build(worker.address()));
+            return new Channel(worker.address(), build(worker));
         });
         if (stale[0] != null) {
             stale[0].close();
@@ -64,14 +64,9 @@ final class WorkerChannels implements AutoCloseable {
         return fresh.client();
     }
 
-    private RpcClient build(String address) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = Integer.parseInt(address.substring(colon + 1));
-        return RpcClient.builder().target(host, port).tls(tls).settings(settings).callbackExecutor(callbacks).build();
+    private RpcClient build(Member worker) {
+        return RpcClient.builder().target(worker.host(), worker.port()).tls(tls).settings(settings)
+                .callbackExecutor(callbacks).build();
     }
 
     /** Drops the channel of a worker that left or failed. */

@@ -1,5 +1,7 @@
 package io.rpcnet.migration.participant;
 
+import io.rpcnet.migration.MigrationError;
+import io.rpcnet.migration.MigrationException;
 import io.rpcnet.migration.crypto.CipherBinding;
 import io.rpcnet.migration.crypto.EncryptionService;
 import io.rpcnet.migration.snapshot.Bytes;
@@ -50,14 +52,14 @@ final class DeltaSealer {
 
     private DecodedDelta open(CipherBinding binding, long from, long to, byte[] sealed, byte kind) {
         if (sealed == null) {
-            throw new io.rpcnet.migration.MigrationException(io.rpcnet.migration.MigrationError.STATE_CORRUPTION,
+            throw new MigrationException(MigrationError.STATE_CORRUPTION,
                     "delta " + from + ".." + to + " of session '" + binding.sessionId() + "' carries no data");
         }
         byte[] plain = encryption.decrypt(sealed, 0, sealed.length, binding, context(kind, from, to));
         DecodedDelta decoded = DeltaCodec.decode(plain, binding.sessionId());
         SessionDelta d = decoded.delta();
         if (d.fromVersion() != from || d.toVersion() != to) {
-            throw new io.rpcnet.migration.MigrationException(io.rpcnet.migration.MigrationError.STATE_CORRUPTION,
+            throw new MigrationException(MigrationError.STATE_CORRUPTION,
                     "delta claims " + d.fromVersion() + ".." + d.toVersion() + " but was sent as " + from + ".." + to);
         }
         return decoded;

@@ -10,6 +10,8 @@ import io.rpcnet.session.SessionManager;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -115,7 +117,7 @@ public final class MigrationParticipant implements MigrationProtocol {
     public SessionList listSessions(ListSessions request) {
         return guarded(() -> {
             ctx.tokens().verify(request.token(), request.requestId(), "*", ctx.workerId(), DIRECTOR_TARGET);
-            java.util.Map<String, Long> held = new java.util.HashMap<>();
+            Map<String, Long> held = new HashMap<>();
             for (String id : ctx.sessions().sessionIds()) {
                 ctx.sessions().find(id).ifPresent(s -> held.put(id, s.epoch()));
             }

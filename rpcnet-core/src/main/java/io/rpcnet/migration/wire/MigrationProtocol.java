@@ -3,6 +3,7 @@ package io.rpcnet.migration.wire;
 import io.rpcnet.service.RpcName;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -176,6 +177,6 @@ public interface MigrationProtocol {
     }
 
     /** @param sessions the id and epoch of every session held */
-    record SessionList(java.util.Map<String, Long> sessions) {
+    record SessionList(Map<String, Long> sessions) {
     }
 }

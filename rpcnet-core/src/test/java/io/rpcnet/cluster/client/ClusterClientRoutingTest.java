@@ -7,6 +7,7 @@ import io.rpcnet.cluster.balance.LoadBalancingStrategy;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.StatusCode;
 import io.rpcnet.service.StreamObserver;
+import io.rpcnet.testing.StreamCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -278,25 +279,7 @@ class ClusterClientRoutingTest {
     void streamingCallGoesToOneWorkerAndHoldsItsLeaseUntilTheEnd() {
         ClusterClient client = threeWorkers(LoadBalancingStrategy.ROUND_ROBIN).client(b -> b);
         WorkerProbe probe = client.proxy(WorkerProbe.class, TagFilter.parse("zone=b"));
-        List<String> received = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        probe.countdown(5, new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                received.add(value);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
-        done.orTimeout(10, TimeUnit.SECONDS).join();
+        List<String> received = StreamCollector.<String>collect(observer -> probe.countdown(5, observer));
         assertThat(received).containsExactly("w3:5", "w3:4", "w3:3", "w3:2", "w3:1");
         assertNoLeases();
         assertThat(client.circuitBreaker(MemberId.of("w3")).getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);

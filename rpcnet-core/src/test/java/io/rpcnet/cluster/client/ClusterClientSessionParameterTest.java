@@ -6,16 +6,13 @@ import io.rpcnet.cluster.balance.LoadBalancingStrategy;
 import io.rpcnet.service.StreamObserver;
 import io.rpcnet.session.RpcSession;
 import io.rpcnet.session.SessionManager;
+import io.rpcnet.testing.StreamCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,26 +91,7 @@ class ClusterClientSessionParameterTest {
         assertThat(stream(anonymous, 1)).containsExactly("none");
     }
 
-    private static List<String> stream(Tally tally, int times) throws Exception {
-        List<String> received = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        tally.ids(times, null, new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                received.add(value);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
-        done.get(10, TimeUnit.SECONDS);
-        return received;
+    private static List<String> stream(Tally tally, int times) {
+        return StreamCollector.collect(observer -> tally.ids(times, null, observer));
     }
 }

@@ -32,9 +32,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -79,7 +81,7 @@ final class MigrationFixture implements AutoCloseable {
             s.put("counter", 0L);
             if (payloadBytes > 0) {
                 byte[] payload = new byte[payloadBytes];
-                new java.util.Random(payloadBytes).nextBytes(payload);
+                new Random(payloadBytes).nextBytes(payload);
                 s.put("payload", payload);
             }
             return s.id();
@@ -164,7 +166,7 @@ final class MigrationFixture implements AutoCloseable {
 
     /** Workers with handlers of their own ({@code handlers} is asked once per worker id). */
     MigrationFixture(int workerCount, MigrationSettings settings,
-                     java.util.function.Function<MemberId, StateHandlers> handlers, KeyRing coordinatorTokenKeys) {
+                     Function<MemberId, StateHandlers> handlers, KeyRing coordinatorTokenKeys) {
         for (int i = 1; i <= workerCount; i++) {
             MemberId id = MemberId.of("w" + i);
             addWorker(id, handlers.apply(id));
