@@ -36,7 +36,7 @@ import org.HdrHistogram.Histogram;
  *       same load's p99 before them.</li>
  *   <li>{@code drain}: a worker holding 1000 sessions (50 of them under load) is drained.</li>
  *   <li>{@code gateway-overhead}: the same closed-loop 64 B echo load straight to a worker and through the
- *       director, alternating.</li>
+ *       director, alternating; 32 calls in flight ({@code -Drpcnet.bench.gatewayConcurrency=N} for others).</li>
  * </ul>
  * The pause budget is 1 s so that no migration rolls back because the shared machine stalled. Progress and
  * commentary go to standard error.
@@ -310,7 +310,7 @@ final class MigrationLiveSuite implements Suite {
     }
 
     private static void gatewayOverhead(LiveCluster cluster, Plan plan, PrintStream out) throws Exception {
-        int concurrency = 32;
+        int concurrency = Integer.getInteger("rpcnet.bench.gatewayConcurrency", 32);
         byte[] payload = new byte[64];
         new Random(64).nextBytes(payload);
         // both paths end at w1: the director's session-less calls go to the one uncordoned worker

@@ -94,8 +94,9 @@ public final class DirectorGateway implements AutoCloseable {
         Objects.requireNonNull(config.workerTls, "workerTls is required to reach the workers");
         connector = Executors.newCachedThreadPool(daemon("rpcnet-director-connect"));
         scheduler = Executors.newSingleThreadScheduledExecutor(daemon("rpcnet-director-timer"));
-        // one set of I/O threads for both sides: a call goes on to its worker from the thread it arrived on
-        ioThreads = IoThreads.create(config.settings.eventLoopThreads(), "rpcnet-director");
+        // one set of I/O threads for both sides: a call goes on to its worker from the thread it arrived on, and
+        // each datagram's calls go on before the next datagram is read (cut-through, see IoThreads)
+        ioThreads = IoThreads.forwarding(config.settings.eventLoopThreads(), "rpcnet-director");
         clientEndpoint = new QuicClientEndpoint(config.workerTls, config.workerSettings, ioThreads);
         connections = new WorkerConnections(clientEndpoint, connector, config.migrationModes);
         try {

@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +38,7 @@ final class ForwardedCall implements ServerCallListener {
     private final long acceptedNanos = System.nanoTime();
 
     // all guarded by "this"
-    private final ArrayDeque<InboundMessage> pending = new ArrayDeque<>();
+    private final ArrayDeque<InboundMessage> pending = new ArrayDeque<>(2); // unary: one message
     private final ReplayBuffer replay;
     private boolean clientHalfClosed;
     private boolean workerHalfClosed;
@@ -95,8 +94,12 @@ final class ForwardedCall implements ServerCallListener {
             return;
         }
         // the connection on the thread this call arrived on: no hand-over between threads on the way
-        CompletableFuture<ClientConnection> future = gateway.connections().connection(member, downstream.eventLoop());
-        future.whenComplete((c, error) -> {
+        ClientConnection ready = gateway.connections().ready(member, downstream.eventLoop());
+        if (ready != null) {
+            connectionReady(worker, ready);
+            return;
+        }
+        gateway.connections().connection(member, downstream.eventLoop()).whenComplete((c, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
@@ -104,18 +107,23 @@ final class ForwardedCall implements ServerCallListener {
                         : Status.notProcessed(StatusCode.UNAVAILABLE, "cannot reach worker " + worker + ": " + cause));
                 return;
             }
-            boolean ready;
-            synchronized (this) {
-                if (done || !worker.equals(target)) {
-                    return;
-                }
-                connection = c;
-                ready = dedicated || clientHalfClosed; // else onHalfClose starts it
-            }
-            if (ready) {
-                startOn(c);
-            }
+            connectionReady(worker, c);
         });
+    }
+
+    /** The connection to {@code worker} is open: starts the call on it once the call can be sent. */
+    private void connectionReady(MemberId worker, ClientConnection c) {
+        boolean ready;
+        synchronized (this) {
+            if (done || !worker.equals(target)) {
+                return;
+            }
+            connection = c;
+            ready = dedicated || clientHalfClosed; // else onHalfClose starts it
+        }
+        if (ready) {
+            startOn(c);
+        }
     }
 
     /** Runs {@link #tryStart} on the worker connection's event loop: right here when this is that thread. */
@@ -144,8 +152,8 @@ final class ForwardedCall implements ServerCallListener {
                 }
             }
             if (failure == null) {
-                CallHeader forwarded = new CallHeader(header.method(), Math.max(0, timeoutMicros), header.sessionId(),
-                        header.metadata());
+                CallHeader forwarded = timeoutMicros == header.timeoutMicros() ? header
+                        : new CallHeader(header.method(), Math.max(0, timeoutMicros), header.sessionId(), header.metadata());
                 InboundMessage first = pending.poll();
                 boolean endAfterFirst = clientHalfClosed && pending.isEmpty();
                 Attempt a = new Attempt(target);
@@ -200,7 +208,9 @@ final class ForwardedCall implements ServerCallListener {
             return;
         }
         replay.keepOrRelease(m);
-        a.upstream.holdIfBlocked();
+        if (a.upstream != null) {
+            a.upstream.holdIfBlocked();
+        }
     }
 
     // ---- the client's side (gateway event loop) ------------------------------------------------------
@@ -299,17 +309,23 @@ final class ForwardedCall implements ServerCallListener {
     private final class Attempt implements ClientCallListener {
         final MemberId worker;
         ClientTransportCall call;
+        // streaming calls only (a unary call's messages share a lane; there is nothing to hold back):
         final BackpressureRelay upstream; // client -> worker: the client waits while the worker's stream is full
         final BackpressureRelay downstreamRelay; // worker -> client: the worker waits while the client is full
 
         Attempt(MemberId worker) {
             this.worker = worker;
+            if (!dedicated) {
+                this.upstream = null;
+                this.downstreamRelay = null;
+                return;
+            }
             Object lock = ForwardedCall.this;
             this.upstream = new BackpressureRelay(gateway.scheduler(), lock,
-                    () -> dedicated && !done && attempt == this && call != null && !call.isReady(),
+                    () -> !done && attempt == this && call != null && !call.isReady(),
                     downstream::pauseInbound, downstream::resumeInbound);
             this.downstreamRelay = new BackpressureRelay(gateway.scheduler(), lock,
-                    () -> dedicated && !done && attempt == this && !downstream.isReady(),
+                    () -> !done && attempt == this && !downstream.isReady(),
                     () -> call.pauseInbound(), () -> call.resumeInbound());
         }
 
@@ -348,7 +364,9 @@ final class ForwardedCall implements ServerCallListener {
             if (heldResponse == message) {
                 heldResponse = null;
             }
-            downstreamRelay.holdIfBlocked();
+            if (downstreamRelay != null) {
+                downstreamRelay.holdIfBlocked();
+            }
         }
 
         @Override

@@ -17,7 +17,7 @@ final class ReplayBuffer {
     static final int MAX_MESSAGES = 64;
     static final long MAX_BYTES = 1 << 20;
 
-    private final List<InboundMessage> sent = new ArrayList<>();
+    private List<InboundMessage> sent; // created by the first message kept
     private long sentBytes;
     private boolean replayable;
 
@@ -32,7 +32,10 @@ final class ReplayBuffer {
 
     /** Keeps {@code m} for a replay while within bounds, else gives up replaying and releases it. */
     void keepOrRelease(InboundMessage m) {
-        if (replayable && sent.size() < MAX_MESSAGES && sentBytes + m.size() <= MAX_BYTES) {
+        if (replayable && (sent == null || sent.size() < MAX_MESSAGES) && sentBytes + m.size() <= MAX_BYTES) {
+            if (sent == null) {
+                sent = new ArrayList<>(4);
+            }
             sent.add(m);
             sentBytes += m.size();
         } else {
@@ -44,13 +47,18 @@ final class ReplayBuffer {
     /** No replay any more (the worker runs the call, or the call ended): releases what was kept. */
     void stop() {
         replayable = false;
-        sent.forEach(InboundMessage::release);
-        sent.clear();
+        if (sent != null) {
+            sent.forEach(InboundMessage::release);
+            sent.clear();
+        }
         sentBytes = 0;
     }
 
     /** Moves the kept messages, in order, to the front of {@code pending} for the next worker. */
     void requeueInto(ArrayDeque<InboundMessage> pending) {
+        if (sent == null) {
+            return;
+        }
         for (int i = sent.size() - 1; i >= 0; i--) {
             pending.addFirst(sent.get(i));
         }

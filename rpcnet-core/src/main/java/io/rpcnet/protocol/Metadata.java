@@ -13,10 +13,11 @@ public final class Metadata {
 
     private static final Metadata EMPTY = new Metadata(Collections.emptyMap());
 
-    private final Map<String, String> entries;
+    /** Null until the first {@link #put}: most calls carry no metadata, and a map per call would cost. */
+    private Map<String, String> entries;
 
     public Metadata() {
-        this(new LinkedHashMap<>());
+        this(null);
     }
 
     private Metadata(Map<String, String> entries) {
@@ -35,31 +36,39 @@ public final class Metadata {
 
     /** Adds or replaces a key; keys are normalised to lower case and must be non-empty printable ASCII. */
     public Metadata put(String key, String value) {
-        entries.put(checkKey(key), value == null ? "" : value);
+        String k = checkKey(key);
+        if (entries == null) {
+            entries = new LinkedHashMap<>();
+        }
+        entries.put(k, value == null ? "" : value);
         return this;
     }
 
     public String get(String key) {
-        return entries.get(key.toLowerCase(Locale.ROOT));
+        return entries == null ? null : entries.get(key.toLowerCase(Locale.ROOT));
     }
 
     public int size() {
-        return entries.size();
+        return entries == null ? 0 : entries.size();
     }
 
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return entries == null || entries.isEmpty();
     }
 
     public Map<String, String> asMap() {
-        return Collections.unmodifiableMap(entries);
+        return entries == null ? Collections.emptyMap() : Collections.unmodifiableMap(entries);
     }
 
     public Metadata copy() {
-        return new Metadata(new LinkedHashMap<>(entries));
+        return new Metadata(entries == null ? null : new LinkedHashMap<>(entries));
     }
 
+    /** A read-only view: later {@link #put}s show through it. */
     public Metadata unmodifiable() {
+        if (entries == null) {
+            entries = new LinkedHashMap<>();
+        }
         return new Metadata(Collections.unmodifiableMap(entries));
     }
 
@@ -78,6 +87,6 @@ public final class Metadata {
 
     @Override
     public String toString() {
-        return entries.toString();
+        return entries == null ? "{}" : entries.toString();
     }
 }

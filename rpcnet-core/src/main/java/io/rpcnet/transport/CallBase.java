@@ -11,9 +11,7 @@ import io.rpcnet.protocol.StatusCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * What a call needs on either side to send: it encodes frames on the caller's thread, hands them to the
@@ -29,9 +27,12 @@ abstract class CallBase {
     final StreamContext stream;
     final OutboundQueue queue;
     private final int maxMessageSize;
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final ReentrantLock readyLock = new ReentrantLock();
-    private final Condition readyChanged = readyLock.newCondition();
+    private static final AtomicLongFieldUpdater<CallBase> QUEUED_BYTES =
+            AtomicLongFieldUpdater.newUpdater(CallBase.class, "queuedBytes");
+
+    private volatile long queuedBytes;
+    /** Guards waiting for room: senders {@link Object#wait} on it (no lock object per call). */
+    private final Object readyMonitor = this;
     private volatile int waiters;
     private volatile boolean finished;
 
@@ -48,30 +49,12 @@ abstract class CallBase {
 
     /** Encodes one MESSAGE frame; fails with RESOURCE_EXHAUSTED if it exceeds the peer's limit. */
     ByteBuf encodeMessage(PayloadWriter writer, int flags) {
-        CopiedPayload copied = writer instanceof CopiedPayload c ? c : null;
-        ByteBuf buf = stream.channel().alloc().directBuffer(copied == null ? 256
-                : FrameCodec.headerSize(callId) + Math.min(copied.size(), maxMessageSize + 1));
+        ByteBuf buf = stream.channel().alloc().directBuffer(messageFrameSizeHint(writer));
         boolean ok = false;
         try {
-            int at = FrameCodec.beginFrame(buf, FrameType.MESSAGE, flags, callId);
-            int start = buf.writerIndex();
-            if (copied != null) {
-                copied.appendTo(buf);
-            } else {
-                try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
-                    writer.writeTo(out);
-                }
-            }
-            int size = buf.writerIndex() - start;
-            if (size > maxMessageSize) {
-                throw new RpcException(StatusCode.RESOURCE_EXHAUSTED,
-                        "message of " + size + " bytes exceeds the limit of " + maxMessageSize + " bytes");
-            }
-            FrameCodec.endFrame(buf, at);
+            writeMessageFrame(buf, writer, flags);
             ok = true;
             return buf;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             if (!ok) {
                 buf.release();
@@ -79,14 +62,46 @@ abstract class CallBase {
         }
     }
 
+    /** Bytes to reserve for a MESSAGE frame of {@code writer}: exact when forwarding, a guess otherwise. */
+    int messageFrameSizeHint(PayloadWriter writer) {
+        return writer instanceof CopiedPayload copied
+                ? FrameCodec.headerSize(callId) + Math.min(copied.size(), maxMessageSize + 1) : 256;
+    }
+
+    /**
+     * Appends one MESSAGE frame to {@code buf}; fails with RESOURCE_EXHAUSTED if it exceeds the peer's limit (the
+     * caller then releases {@code buf}).
+     */
+    void writeMessageFrame(ByteBuf buf, PayloadWriter writer, int flags) {
+        int at = FrameCodec.beginFrame(buf, FrameType.MESSAGE, flags, callId);
+        int start = buf.writerIndex();
+        try {
+            if (writer instanceof CopiedPayload copied) {
+                copied.appendTo(buf);
+            } else {
+                try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+                    writer.writeTo(out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int size = buf.writerIndex() - start;
+        if (size > maxMessageSize) {
+            throw new RpcException(StatusCode.RESOURCE_EXHAUSTED,
+                    "message of " + size + " bytes exceeds the limit of " + maxMessageSize + " bytes");
+        }
+        FrameCodec.endFrame(buf, at);
+    }
+
     void enqueue(ByteBuf frames, boolean endsCall, boolean fin) {
-        queuedBytes.addAndGet(frames.readableBytes());
+        QUEUED_BYTES.addAndGet(this, frames.readableBytes());
         queue.enqueue(new OutboundQueue.Item(stream, frames, this, endsCall, fin));
     }
 
     /** Called on the event loop as the queue hands this call's bytes to the stream. */
     void onDequeued(int bytes) {
-        long left = queuedBytes.addAndGet(-bytes);
+        long left = QUEUED_BYTES.addAndGet(this, -bytes);
         if (waiters > 0 && left < HIGH_WATER_MARK) {
             signalReady();
         }
@@ -97,7 +112,7 @@ abstract class CallBase {
 
     /** Whether a message can be sent now without piling up memory. */
     public boolean isReady() {
-        return !finished && queuedBytes.get() < HIGH_WATER_MARK && stream.channel().isWritable();
+        return !finished && queuedBytes < HIGH_WATER_MARK && stream.channel().isWritable();
     }
 
     /**
@@ -108,26 +123,26 @@ abstract class CallBase {
         if (isReady() || finished || stream.channel().eventLoop().inEventLoop()) {
             return isReady();
         }
-        long nanos = unit.toNanos(timeout);
-        readyLock.lock();
-        try {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (readyMonitor) {
             waiters++;
-            while (!isReady() && !finished && nanos > 0) {
-                nanos = readyChanged.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50)));
+            try {
+                long nanos;
+                while (!isReady() && !finished && (nanos = deadline - System.nanoTime()) > 0) {
+                    // bounded: the stream's writability has no callback here, so re-check it now and then
+                    long millis = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(nanos), 50));
+                    readyMonitor.wait(millis);
+                }
+                return isReady();
+            } finally {
+                waiters--;
             }
-            return isReady();
-        } finally {
-            waiters--;
-            readyLock.unlock();
         }
     }
 
     void signalReady() {
-        readyLock.lock();
-        try {
-            readyChanged.signalAll();
-        } finally {
-            readyLock.unlock();
+        synchronized (readyMonitor) {
+            readyMonitor.notifyAll();
         }
     }
 

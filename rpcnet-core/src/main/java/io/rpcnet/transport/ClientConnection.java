@@ -154,23 +154,21 @@ public final class ClientConnection implements AutoCloseable {
             call.markHalfClosed();
         }
         calls.put(id, call);
-        ByteBuf message = null;
+        // CALL and the first MESSAGE in one buffer: one write, normally one packet
+        ByteBuf frames = stream.channel().alloc().directBuffer(64 + header.method().length()
+                + (firstMessage == null ? 0 : call.messageFrameSizeHint(firstMessage)));
         try {
+            FrameCodec.writeCall(frames, id, ClientCall.callFlags(dedicated, endAfterFirst && firstMessage == null),
+                    header);
             if (firstMessage != null) {
-                message = call.encodeMessage(firstMessage, CallBase.endFlag(endAfterFirst));
+                call.writeMessageFrame(frames, firstMessage, CallBase.endFlag(endAfterFirst));
             }
         } catch (RuntimeException e) {
+            frames.release();
             forget(call);
             throw e;
         }
-        ByteBuf head = stream.channel().alloc().directBuffer(64 + header.method().length());
-        FrameCodec.writeCall(head, id, ClientCall.callFlags(dedicated, endAfterFirst && firstMessage == null), header);
-        boolean fin = dedicated && endAfterFirst;
-        if (message == null) {
-            call.enqueue(head, false, fin);
-        } else {
-            call.enqueue(head.alloc().compositeDirectBuffer(2).addComponents(true, head, message), false, fin);
-        }
+        call.enqueue(frames, false, dedicated && endAfterFirst);
         return call;
     }
 

@@ -28,7 +28,9 @@ final class OutboundQueue implements Runnable {
     private final EventLoop eventLoop;
     private final Queue<Item> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Map<StreamContext, CompositeByteBuf> batch = new IdentityHashMap<>();
+    /** What each stream gets in this run: an item's own buffer, or (from a second item on) one of {@link #merged}. */
+    private final Map<StreamContext, ByteBuf> batch = new IdentityHashMap<>();
+    private final Map<StreamContext, CompositeByteBuf> merged = new IdentityHashMap<>();
     private final List<Item> completed = new ArrayList<>();
     /** Counts the queue's runs: frames enqueued between two runs go out in the same write. */
     private volatile int generation;
@@ -58,12 +60,16 @@ final class OutboundQueue implements Runnable {
         scheduled.set(false);
         Item item;
         while ((item = queue.poll()) != null) {
-            CompositeByteBuf buf = batch.get(item.stream());
-            if (buf == null) {
-                buf = item.stream().channel().alloc().compositeDirectBuffer(64);
-                batch.put(item.stream(), buf);
+            ByteBuf first = batch.putIfAbsent(item.stream(), item.frames());
+            if (first != null) {
+                CompositeByteBuf all = merged.get(item.stream());
+                if (all == null) {
+                    all = item.stream().channel().alloc().compositeDirectBuffer(64).addComponent(true, first);
+                    merged.put(item.stream(), all);
+                    batch.put(item.stream(), all);
+                }
+                all.addComponent(true, item.frames());
             }
-            buf.addComponent(true, item.frames());
             if (item.fin()) {
                 item.stream().finishOutputNow();
             }
@@ -78,19 +84,19 @@ final class OutboundQueue implements Runnable {
             done.stream().onCallEnded(done.call());
         }
         completed.clear();
-        for (Map.Entry<StreamContext, CompositeByteBuf> e : batch.entrySet()) {
+        for (Map.Entry<StreamContext, ByteBuf> e : batch.entrySet()) {
             write(e.getKey(), e.getValue());
         }
         batch.clear();
+        merged.clear();
     }
 
-    private static void write(StreamContext stream, CompositeByteBuf buf) {
+    private static void write(StreamContext stream, ByteBuf payload) {
         QuicStreamChannel channel = stream.channel();
         if (!channel.isActive() || stream.isOutputClosed()) {
-            buf.release();
+            payload.release();
             return;
         }
-        ByteBuf payload = buf.numComponents() == 1 ? unwrapSingle(buf) : buf;
         if (stream.shouldFinishOutput()) {
             stream.markOutputClosed();
             DefaultQuicStreamFrame last = new DefaultQuicStreamFrame(payload, true);
@@ -104,11 +110,5 @@ final class OutboundQueue implements Runnable {
         } else {
             channel.writeAndFlush(payload, channel.voidPromise());
         }
-    }
-
-    private static ByteBuf unwrapSingle(CompositeByteBuf buf) {
-        ByteBuf single = buf.component(0).retain();
-        buf.release();
-        return single;
     }
 }

@@ -107,6 +107,7 @@ public final class QuicClientEndpoint implements AutoCloseable {
             datagram = new Bootstrap().group(threads.loopFor(ioThread)).channelFactory(DatagramIo.channelFactory())
                     .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
                     .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
+                    .option(ChannelOption.MAX_MESSAGES_PER_READ, threads.datagramsPerRead())
                     .handler(codec)
                     .bind(local).sync().channel();
             HandshakeFailure failure = new HandshakeFailure();

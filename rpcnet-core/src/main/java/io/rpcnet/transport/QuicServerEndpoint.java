@@ -86,6 +86,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
             this.channel = new Bootstrap().group(group).channelFactory(DatagramIo.channelFactory())
                     .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
                     .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
+                    .option(ChannelOption.MAX_MESSAGES_PER_READ, threads == null ? IoThreads.BURST_DATAGRAMS_PER_READ : threads.datagramsPerRead())
                     .handler(codec)
                     .bind(bindAddress).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
