@@ -144,6 +144,38 @@ class StreamingSessionDrainTest {
     }
 
     @Test
+    void theDirectorInterruptsOnlyTheSessionsStreamingCallsNeverItsUnaryOnes() {
+        start(true);
+        String id = sessionOnW1();
+        String other = sessionOnW1();
+        StreamWatch stream = ticks(id, 0);
+        StreamWatch otherStream = ticks(other, 0);
+        CompletableFuture<Long> unary = CompletableFuture.supplyAsync(() -> fixture.counter(id).gatedIncrement());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.count() >= 1 && otherStream.count() >= 1
+                && fixture.gateway.inFlight(id) == 2);
+        assertThat(fixture.gateway.inFlightStreams(id)).isEqualTo(1);
+
+        int interrupted = fixture.gateway.interruptStreams(id, StreamInterruption.status(id, "w1", "w2", "drain"),
+                StreamInterruption.trailers());
+
+        assertThat(interrupted).isEqualTo(1);
+        assertThat(StreamInterruption.isMigration(stream.error.orTimeout(10, TimeUnit.SECONDS).join())).isTrue();
+        assertThat(fixture.gateway.inFlightStreams(id)).isZero();
+        assertThat(fixture.gateway.interruptStreams(id, StreamInterruption.status(id, "w1", "w2", "drain"), null))
+                .as("nothing left to interrupt").isZero();
+        assertThat(unary).isNotDone();
+        fixture.gate.countDown();
+        assertThat(unary.orTimeout(10, TimeUnit.SECONDS).join()).as("the unary call ran to its end").isEqualTo(1);
+        int seen = otherStream.count();
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherStream.count() >= seen + 3);
+        assertThat(otherStream.ended()).as("another session's stream is untouched").isFalse();
+        otherStream.cancel();
+        // the worker saw the CANCELs: no call is left running on it, nor in the director
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.worker(W1).server.activeCalls() == 0
+                && fixture.gateway.inFlight(id) == 0 && fixture.gateway.activeCalls() == 0);
+    }
+
+    @Test
     void withInterruptionTurnedOffTheDrainLeavesTheSessionAndItsStreamAlone() {
         start(false);
         String id = sessionOnW1();
