@@ -1,6 +1,7 @@
 package io.rpcnet.migration.coordinator;
 
 import io.rpcnet.cluster.MemberId;
+import io.rpcnet.director.CallHold;
 import io.rpcnet.director.RoutingTable;
 import io.rpcnet.migration.MigrationError;
 import io.rpcnet.migration.MigrationParty;
@@ -173,6 +174,26 @@ class StreamingSessionDrainTest {
         // the worker saw the CANCELs: no call is left running on it, nor in the director
         await().atMost(Duration.ofSeconds(5)).until(() -> fixture.worker(W1).server.activeCalls() == 0
                 && fixture.gateway.inFlight(id) == 0 && fixture.gateway.activeCalls() == 0);
+    }
+
+    @Test
+    void aStreamWaitingOnAHoldIsNotInterruptedAndCountsAsAStreamOnceReleased() {
+        start(true);
+        String id = sessionOnW1();
+        CallHold hold = fixture.gateway.hold(id);
+        StreamWatch stream = ticks(id, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hold.heldCalls() == 1);
+        assertThat(fixture.gateway.interruptStreams(id, StreamInterruption.status(id, "w1", "w2", "drain"),
+                StreamInterruption.trailers())).as("a held call is not in flight").isZero();
+        hold.release();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.count() >= 3);
+        assertThat(fixture.gateway.inFlightStreams(id)).isEqualTo(1);
+        assertThat(stream.received.get(0)).isEqualTo("w1:1");
+        assertThat(fixture.gateway.interruptStreams(id, StreamInterruption.status(id, "w1", "w2", "drain"),
+                StreamInterruption.trailers())).isEqualTo(1);
+        assertThat(StreamInterruption.isMigration(stream.error.orTimeout(10, TimeUnit.SECONDS).join())).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.gateway.activeCalls() == 0
+                && fixture.worker(W1).server.activeCalls() == 0);
     }
 
     @Test
