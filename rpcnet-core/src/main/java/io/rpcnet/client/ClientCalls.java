@@ -294,7 +294,7 @@ final class ClientCalls {
             if (status.isOk()) {
                 delivery.complete();
             } else {
-                delivery.fail(status);
+                delivery.fail(status, trailers); // the observer's RpcException carries the trailers
             }
         }
 

@@ -23,6 +23,7 @@ final class UnaryResponse implements ClientCallListener {
     final CompletableFuture<Status> closed = new CompletableFuture<>();
     private InboundMessage message;
     private boolean extra;
+    private volatile Metadata trailers; // of the STATUS, set before closed completes
     volatile ScheduledFuture<?> deadlineTimer;
     volatile io.rpcnet.transport.ClientTransportCall call;
 
@@ -50,6 +51,7 @@ final class UnaryResponse implements ClientCallListener {
         if (info != null) {
             info.fireClose(status, trailers);
         }
+        this.trailers = trailers;
         closed.complete(status);
     }
 
@@ -59,7 +61,7 @@ final class UnaryResponse implements ClientCallListener {
         message = null;
         try {
             if (!status.isOk()) {
-                throw new RpcException(status);
+                throw new RpcException(status, trailers);
             }
             if (extra) {
                 throw new RpcException(StatusCode.INTERNAL, method.fullName() + ": server sent more than one response");

@@ -7,6 +7,7 @@ import io.rpcnet.cluster.TagFilter;
 import io.rpcnet.cluster.Tags;
 import io.rpcnet.cluster.registry.WorkerRegistry;
 import io.rpcnet.protocol.CallHeader;
+import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
@@ -170,6 +171,27 @@ public final class DirectorGateway implements AutoCloseable {
     /** Calls of the session forwarded (or released from a hold) and not ended yet; for diagnostics. */
     public int inFlight(String sessionId) {
         return sessionId == null ? 0 : gates.inFlight(sessionId);
+    }
+
+    /** Streaming calls of the session forwarded (or released from a hold) and not ended yet. */
+    public int inFlightStreams(String sessionId) {
+        return sessionId == null ? 0 : gates.streams(sessionId).size();
+    }
+
+    /**
+     * Ends the session's in-flight streaming calls: each gets {@code status} and {@code trailers} (null: none)
+     * towards its client and is cancelled towards its worker. Unary calls, and calls waiting on a hold, are
+     * left alone. Used by a drain's cut-over (see {@code StreamInterruption}); returns how many ended here.
+     */
+    public int interruptStreams(String sessionId, Status status, Metadata trailers) {
+        Objects.requireNonNull(status, "status");
+        int interrupted = 0;
+        for (ForwardedCall call : gates.streams(Objects.requireNonNull(sessionId, "sessionId"))) {
+            if (call.fail(status, trailers == null ? null : trailers.copy())) {
+                interrupted++;
+            }
+        }
+        return interrupted;
     }
 
     /** Routes the calls a released hold kept, by the route the session has now, on a thread of the director. */

@@ -34,7 +34,7 @@ final class ForwardedCall implements ServerCallListener {
     private final DirectorGateway gateway;
     private final ServerTransportCall downstream;
     private final CallHeader header;
-    private final boolean dedicated;
+    final boolean dedicated; // a streaming call (its own QUIC stream); SessionGates reads it
     private final long acceptedNanos = System.nanoTime();
 
     // all guarded by "this"
@@ -268,19 +268,25 @@ final class ForwardedCall implements ServerCallListener {
         }
     }
 
-    /** Ends the call towards the client with {@code status} and abandons the worker call, if any. */
     void fail(Status status) {
+        fail(status, null);
+    }
+
+    /** Ends the call towards the client with {@code status} and {@code trailers} (null: none) and abandons the
+     * worker call, if any; false if the call had ended already. */
+    boolean fail(Status status, Metadata trailers) {
         Attempt a;
         synchronized (this) {
             if (done) {
-                return;
+                return false;
             }
             a = finishLocked();
-            downstream.sendStatus(status, null);
+            downstream.sendStatus(status, trailers);
         }
         if (a != null) {
             a.call.cancel(Status.of(StatusCode.CANCELLED, "director abandoned the call: " + status.message()));
         }
+        return true;
     }
 
     /** Marks the call done and frees everything it holds (caller holds the lock); returns the live attempt. */

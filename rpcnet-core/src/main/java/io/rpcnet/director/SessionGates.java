@@ -1,31 +1,52 @@
 package io.rpcnet.director;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-session admission for the gateway: how many calls of each session are in flight (forwarded) and, while
- * a {@link CallHold} is on, which new calls wait. Admitting a call and starting a hold are atomic per session
+ * Per-session admission for the gateway: how many calls of each session are in flight (forwarded), which of
+ * them are streaming calls (so a drain can interrupt them) and, while a {@link CallHold} is on, which new
+ * calls wait. Admitting a call and starting a hold are atomic per session
  * (one {@link ConcurrentHashMap#compute} on the session's key, no global lock), so every session call is
  * either counted in flight before the hold or held — never neither.
  *
  * <p>A session has an entry only while it has calls in flight or a hold, so ended sessions leave nothing
  * behind. The remapping functions only touch the entry: they never call into a {@link ForwardedCall} (whose
- * lock may be held by the caller, as in {@link #ended}) nor complete futures.
+ * lock may be held by the caller, as in {@link #ended}) beyond reading its final fields, nor complete futures.
  */
 final class SessionGates {
 
     /** One session's admission state; only read and written inside a remapping function of its key. */
     private static final class Gate {
         int inFlight;
+        /** The streaming calls among those in flight; null while there are none. */
+        Set<ForwardedCall> streams;
         CallHold hold;
         /** The calls waiting for the hold's release, in arrival order; non-null exactly while held. */
         LinkedHashSet<ForwardedCall> held;
 
         boolean idle() {
             return inFlight == 0 && hold == null;
+        }
+
+        void forwarded(ForwardedCall call) {
+            inFlight++;
+            if (call.dedicated) {
+                if (streams == null) {
+                    streams = new HashSet<>(2);
+                }
+                streams.add(call);
+            }
+        }
+
+        void ended(ForwardedCall call) {
+            if (streams != null && streams.remove(call) && streams.isEmpty()) {
+                streams = null;
+            }
         }
     }
 
@@ -40,7 +61,7 @@ final class SessionGates {
         gates.compute(sessionId, (id, gate) -> {
             Gate g = gate == null ? new Gate() : gate;
             if (g.hold == null) {
-                g.inFlight++;
+                g.forwarded(call);
             } else {
                 g.held.add(call);
                 heldBy[0] = g.hold;
@@ -60,6 +81,7 @@ final class SessionGates {
             if (g.held != null && g.held.remove(call)) {
                 return g;
             }
+            g.ended(call);
             if (g.inFlight > 0 && --g.inFlight == 0 && g.hold != null) {
                 drained[0] = g.hold;
             }
@@ -100,7 +122,7 @@ final class SessionGates {
                 return g;
             }
             released.addAll(g.held);
-            g.inFlight += g.held.size();
+            g.held.forEach(g::forwarded);
             g.hold = null;
             g.held = null;
             return g.idle() ? null : g;
@@ -128,6 +150,18 @@ final class SessionGates {
             return g;
         });
         return next[0];
+    }
+
+    /** The session's streaming calls in flight now (a copy; empty if none). */
+    List<ForwardedCall> streams(String sessionId) {
+        List<ForwardedCall> out = new ArrayList<>();
+        gates.computeIfPresent(sessionId, (id, g) -> {
+            if (g.streams != null) {
+                out.addAll(g.streams);
+            }
+            return g;
+        });
+        return out;
     }
 
     /** Calls of the session in flight now. */

@@ -1,6 +1,7 @@
 package io.rpcnet.service;
 
 import io.rpcnet.codec.MessageCodec;
+import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
@@ -74,6 +75,12 @@ public final class ObserverDelivery<T> implements Runnable {
         schedule();
     }
 
+    /** Fails the stream with {@code status}; the observer's {@link RpcException} carries {@code trailers}. */
+    public void fail(Status status, Metadata trailers) {
+        queue.add(new RpcException(status, trailers));
+        schedule();
+    }
+
     /**
      * Pauses the transport above {@code capacity} undelivered messages and resumes at half of it. Decided
      * under a lock and re-checked after pausing, so a consumer that drains everything while the transport
@@ -120,7 +127,7 @@ public final class ObserverDelivery<T> implements Runnable {
                         value = (T) codec.read(message.stream(), message.size());
                     } catch (IOException e) {
                         terminate(Status.of(StatusCode.INVALID_ARGUMENT, "cannot decode stream message: "
-                                + e.getMessage()), true);
+                                + e.getMessage()), null, true);
                         continue;
                     } finally {
                         message.release();
@@ -128,10 +135,14 @@ public final class ObserverDelivery<T> implements Runnable {
                     try {
                         observer.onNext(value);
                     } catch (RuntimeException e) {
-                        terminate(Status.of(StatusCode.CANCELLED, "stream observer failed: " + e), true);
+                        terminate(Status.of(StatusCode.CANCELLED, "stream observer failed: " + e), null, true);
                     }
                 } else if (!terminated) {
-                    terminate((Status) item, false);
+                    if (item instanceof RpcException failure) {
+                        terminate(failure.status(), failure, false);
+                    } else {
+                        terminate((Status) item, null, false);
+                    }
                 }
             }
         } finally {
@@ -142,7 +153,7 @@ public final class ObserverDelivery<T> implements Runnable {
         }
     }
 
-    private void terminate(Status status, boolean observerFailed) {
+    private void terminate(Status status, RpcException failure, boolean observerFailed) {
         terminated = true;
         if (observerFailed) {
             onObserverFailure.accept(status);
@@ -151,7 +162,7 @@ public final class ObserverDelivery<T> implements Runnable {
             if (status.isOk()) {
                 observer.onCompleted();
             } else {
-                observer.onError(new RpcException(status));
+                observer.onError(failure != null ? failure : new RpcException(status));
             }
         } catch (RuntimeException ignored) {
             // the observer's own failure has nowhere further to go

@@ -88,6 +88,16 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
 
     @Override
     public Migration migrate(String sessionId, String targetWorker, MigrationParty requestedBy, String reason) {
+        Started started = start(sessionId, targetWorker, requestedBy, reason, StreamPolicy.WAIT);
+        return new Migration(started.migrationId(), started.result().thenApply(RunResult::outcome));
+    }
+
+    /**
+     * Starts a migration whose cut-over treats in-flight streaming calls by {@code streams} (drains); otherwise
+     * as {@link #migrate}. The result's future never fails.
+     */
+    Started start(String sessionId, String targetWorker, MigrationParty requestedBy, String reason,
+                  StreamPolicy streams) {
         Objects.requireNonNull(sessionId, "sessionId");
         RoutingTable.Route route = gateway.routingTable().route(sessionId).orElseThrow(() -> new MigrationException(
                 MigrationError.SOURCE_UNAVAILABLE, "session '" + sessionId + "' is not known to the director"));
@@ -99,12 +109,13 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
                 .expectedEpoch(route.epoch()).requestedAt(clock.instant()).timeout(settings.timeout()).build();
         TrackedMigration tracked = tracker.start(request); // ALREADY_MIGRATING
         stateListeners.forEach(tracked.machine()::addListener);
-        CompletableFuture<MigrationOutcome> outcome = new CompletableFuture<>();
+        CompletableFuture<RunResult> result = new CompletableFuture<>();
         try {
             runners.execute(() -> {
-                MigrationOutcome o = new MigrationRun(tracked, gateway, channels, tokens, settings).run();
+                MigrationRun run = new MigrationRun(tracked, gateway, channels, tokens, settings, streams);
+                MigrationOutcome o = run.run();
                 record(o);
-                outcome.complete(o);
+                result.complete(new RunResult(o, run.blockedByStreams()));
             });
         } catch (RuntimeException rejected) {
             tracked.machine().fail(MigrationError.ABORTED, "coordinator is shutting down");
@@ -112,7 +123,18 @@ public final class MigrationCoordinator implements MigrationService, AutoCloseab
         }
         log.debug("migration {}: session {} {} -> {} queued ({})", request.migrationId(), sessionId, route.owner(),
                 target, reason);
-        return new Migration(request.migrationId(), outcome);
+        return new Started(request.migrationId(), result);
+    }
+
+    /** A migration started by {@link #start}: its id and, once it ended, its {@link RunResult}. */
+    record Started(String migrationId, CompletableFuture<RunResult> result) {
+    }
+
+    /**
+     * How a migration ended, for a drain: its outcome and whether its cut-over ran out of pause budget with
+     * streaming calls of the session still running.
+     */
+    record RunResult(MigrationOutcome outcome, boolean blockedByStreams) {
     }
 
     @Override

@@ -27,9 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -37,7 +35,8 @@ import java.util.function.Function;
  * BASE_COPY (sealed snapshot relayed from source to target while calls continue) → CATCH_UP (sealed deltas
  * until the lag is small) → CUT_OVER (calls held at the director, in-flight ones finished, source frozen,
  * final delta committed on the target, route switched, held calls released) → COMPLETED; any failure rolls
- * back (target discards, source unfrozen, held calls released to the source) → FAILED.
+ * back (target discards, source unfrozen, held calls released to the source) → FAILED. How the cut-over treats
+ * streaming calls in flight is its {@link StreamPolicy} (see {@link CutOverCalls}).
  */
 final class MigrationRun {
 
@@ -49,6 +48,7 @@ final class MigrationRun {
     private final WorkerChannels channels;
     private final MigrationTokenManager tokens;
     private final MigrationSettings settings;
+    private final CutOverCalls inFlight;
     private final long startNanos = System.nanoTime();
     private final MemberId sourceId;
     private final MemberId targetId;
@@ -63,9 +63,10 @@ final class MigrationRun {
     private boolean touchedSource;
 
     MigrationRun(TrackedMigration tracked, DirectorGateway gateway, WorkerChannels channels,
-                 MigrationTokenManager tokens, MigrationSettings settings) {
+                 MigrationTokenManager tokens, MigrationSettings settings, StreamPolicy streams) {
         this.tracked = tracked;
         this.request = tracked.request();
+        this.inFlight = new CutOverCalls(gateway, request, settings, streams);
         this.gateway = gateway;
         this.channels = channels;
         this.tokens = tokens;
@@ -98,6 +99,11 @@ final class MigrationRun {
             log.error("migration {}: unexpected failure", mid, e);
             return failed(MigrationError.ABORTED, "unexpected failure: " + e);
         }
+    }
+
+    /** After {@link #run()}: whether the cut-over ran out of pause budget with streaming calls still running. */
+    boolean blockedByStreams() {
+        return inFlight.blockedByStreams();
     }
 
     private void prepare() {
@@ -199,18 +205,7 @@ final class MigrationRun {
         CallHold hold = gateway.hold(request.sessionId());
         long holdStart = System.nanoTime();
         try {
-            try {
-                hold.inFlightDrained().get(budgetNanos, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new MigrationException(MigrationError.PAUSE_BUDGET_EXCEEDED, hold.inFlight()
-                        + " call(s) of the session were still running when the pause budget of "
-                        + settings.pauseBudget().toMillis() + " ms ran out");
-            } catch (ExecutionException | InterruptedException e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new MigrationException(MigrationError.ABORTED, "interrupted while holding calls");
-            }
+            inFlight.awaitEnd(hold, holdStart);
             long from = stagedVersion;
             Delta fin = inBudget(holdStart, "freeze the session on the source", true,
                     s -> s.freeze(new MigrationProtocol.DeltaRequest(mid, from)));

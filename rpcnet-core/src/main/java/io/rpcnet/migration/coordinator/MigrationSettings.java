@@ -18,10 +18,15 @@ import java.util.Objects;
  * @param chunkBatchBytes   snapshot bytes per relay call afterwards
  * @param drainRounds       passes over a worker's sessions during a drain (sessions opened meanwhile)
  * @param drainTimeout      longest a drain may take
+ * @param interruptStreamsOnDrain whether a drain, when a session failed to move because its streaming calls
+ *                          did not end within the pause budget, retries it interrupting those streams (their
+ *                          clients get UNAVAILABLE marked {@code rpcnet-stream-interrupted: migration} and re-open
+ *                          them); single migrations never interrupt streams
  */
 public record MigrationSettings(Duration pauseBudget, int maxConcurrent, Duration timeout, Duration stepTimeout,
                                 int catchUpLag, int catchUpMaxRounds, int maxBaseCopies, long inlineBytes,
-                                long chunkBatchBytes, int drainRounds, Duration drainTimeout) {
+                                long chunkBatchBytes, int drainRounds, Duration drainTimeout,
+                                boolean interruptStreamsOnDrain) {
 
     public MigrationSettings {
         positive("pauseBudget", pauseBudget);
@@ -37,7 +42,10 @@ public record MigrationSettings(Duration pauseBudget, int maxConcurrent, Duratio
         }
     }
 
-    /** 50 ms pause budget, 16 at once, 30 s per migration, 5 s per step, lag 16, 8 rounds, 3 base copies. */
+    /**
+     * 50 ms pause budget, 16 at once, 30 s per migration, 5 s per step, lag 16, 8 rounds, 3 base copies; drains
+     * interrupt streams that keep a session from moving.
+     */
     public static MigrationSettings defaults() {
         return builder().build();
     }
@@ -50,7 +58,7 @@ public record MigrationSettings(Duration pauseBudget, int maxConcurrent, Duratio
         return new Builder().pauseBudget(pauseBudget).maxConcurrent(maxConcurrent).timeout(timeout)
                 .stepTimeout(stepTimeout).catchUpLag(catchUpLag).catchUpMaxRounds(catchUpMaxRounds)
                 .maxBaseCopies(maxBaseCopies).inlineBytes(inlineBytes).chunkBatchBytes(chunkBatchBytes)
-                .drainRounds(drainRounds).drainTimeout(drainTimeout);
+                .drainRounds(drainRounds).drainTimeout(drainTimeout).interruptStreamsOnDrain(interruptStreamsOnDrain);
     }
 
     private static void positive(String name, Duration d) {
@@ -73,6 +81,7 @@ public record MigrationSettings(Duration pauseBudget, int maxConcurrent, Duratio
         private long chunkBatchBytes = 1024 * 1024;
         private int drainRounds = 3;
         private Duration drainTimeout = Duration.ofMinutes(5);
+        private boolean interruptStreamsOnDrain = true;
 
         private Builder() {
         }
@@ -88,10 +97,13 @@ public record MigrationSettings(Duration pauseBudget, int maxConcurrent, Duratio
         public Builder chunkBatchBytes(long v) { chunkBatchBytes = v; return this; }
         public Builder drainRounds(int v) { drainRounds = v; return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        /** Whether a drain's retry may interrupt a session's long-lived streams (default true). */
+        public Builder interruptStreamsOnDrain(boolean v) { interruptStreamsOnDrain = v; return this; }
 
         public MigrationSettings build() {
             return new MigrationSettings(pauseBudget, maxConcurrent, timeout, stepTimeout, catchUpLag,
-                    catchUpMaxRounds, maxBaseCopies, inlineBytes, chunkBatchBytes, drainRounds, drainTimeout);
+                    catchUpMaxRounds, maxBaseCopies, inlineBytes, chunkBatchBytes, drainRounds, drainTimeout,
+                    interruptStreamsOnDrain);
         }
     }
 }

@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +28,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Drains a (cordoned) worker: moves every session the routing table gives it to the least loaded other
  * workers, in passes (sessions opened during a pass are picked up by the next), with the coordinator's
- * concurrency limit, and reports whether the worker ended up holding nothing. Also picks targets for
+ * concurrency limit, and reports whether the worker ended up holding nothing. A session whose migration
+ * ran out of pause budget because its streaming calls were still running is retried in the next pass with
+ * {@link StreamPolicy#INTERRUPT} (unless {@link MigrationSettings#interruptStreamsOnDrain()} is off): its
+ * streams are ended at the cut-over and re-opened by their clients on the new worker. Also picks targets for
  * single migrations.
  */
 final class WorkerDrain {
@@ -48,6 +54,7 @@ final class WorkerDrain {
         int migrated = 0;
         int failed = 0;
         Map<String, Integer> errors = new TreeMap<>();
+        Set<String> interruptStreams = new HashSet<>(); // sessions whose streams kept them from moving last round
         log.info("draining worker {}: {} sessions", worker, owned(worker).size());
         for (int round = 0; round < settings.drainRounds() && System.nanoTime() < deadline; round++) {
             List<Map.Entry<String, RoutingTable.Route>> sessions = owned(worker);
@@ -55,13 +62,16 @@ final class WorkerDrain {
                 break;
             }
             Map<MemberId, Integer> planned = new HashMap<>(gateway.routingTable().sessionsPerOwner());
-            List<CompletableFuture<MigrationOutcome>> running = new ArrayList<>(sessions.size());
+            Map<String, CompletableFuture<MigrationCoordinator.RunResult>> running = new LinkedHashMap<>();
             for (Map.Entry<String, RoutingTable.Route> s : sessions) {
+                String session = s.getKey();
+                StreamPolicy streams = settings.interruptStreamsOnDrain() && interruptStreams.remove(session)
+                        ? StreamPolicy.INTERRUPT : StreamPolicy.WAIT;
                 try {
                     MemberId target = chooseTarget(worker, planned);
                     planned.merge(target, 1, Integer::sum);
-                    running.add(coordinator.migrate(s.getKey(), target.value(), MigrationParty.SYSTEM,
-                            "drain of " + worker).outcome());
+                    running.put(session, coordinator.start(session, target.value(), MigrationParty.SYSTEM,
+                            "drain of " + worker, streams).result());
                 } catch (MigrationException e) {
                     if (e.error() != MigrationError.ALREADY_MIGRATING) {
                         failed++;
@@ -69,8 +79,9 @@ final class WorkerDrain {
                     }
                 }
             }
-            for (CompletableFuture<MigrationOutcome> f : running) {
-                MigrationOutcome o = await(f, deadline);
+            for (Map.Entry<String, CompletableFuture<MigrationCoordinator.RunResult>> r : running.entrySet()) {
+                MigrationCoordinator.RunResult result = await(r.getValue(), deadline);
+                MigrationOutcome o = result == null ? null : result.outcome();
                 if (o == null) {
                     failed++;
                     errors.merge(MigrationError.TIMEOUT.name(), 1, Integer::sum);
@@ -79,6 +90,13 @@ final class WorkerDrain {
                 } else {
                     failed++;
                     errors.merge(o.error().map(Enum::name).orElse("UNKNOWN"), 1, Integer::sum);
+                    if (result.blockedByStreams() && o.error().orElse(null) == MigrationError.PAUSE_BUDGET_EXCEEDED) {
+                        interruptStreams.add(r.getKey());
+                        log.info("drain of worker {}: session {} (migration {}) is kept by streaming calls that"
+                                        + " outlast the pause budget; {}", worker, r.getKey(), o.migrationId(),
+                                settings.interruptStreamsOnDrain() ? "the next round interrupts them"
+                                        : "it stays (rpcnet.migration.drain-interrupts-streams=false)");
+                    }
                 }
             }
         }
@@ -117,7 +135,7 @@ final class WorkerDrain {
         return out;
     }
 
-    private static MigrationOutcome await(CompletableFuture<MigrationOutcome> f, long deadlineNanos) {
+    private static <T> T await(CompletableFuture<T> f, long deadlineNanos) {
         try {
             return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -187,6 +187,8 @@ class LiveMigrationTest {
             assertThatThrownBy(stale::increment).isInstanceOfSatisfying(RpcException.class, e -> {
                 assertThat(e.code()).isEqualTo(StatusCode.MOVED);
                 assertThat(Moved.newOwner(e.status(), null)).contains(W2);
+                assertThat(e.trailers().get(Moved.OWNER_TRAILER)).as("a unary failure carries its trailers")
+                        .isEqualTo("w2");
             });
         }
         assertThat(counter.increment()).as("the stale call changed nothing").isEqualTo(3);

@@ -18,8 +18,11 @@ import io.rpcnet.migration.token.MigrationTokenManager;
 import io.rpcnet.migration.token.TokenConfig;
 import io.rpcnet.migration.transfer.SnapshotTransfer;
 import io.rpcnet.migration.wire.MigrationProtocol;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.server.CallContext;
 import io.rpcnet.server.RpcServer;
 import io.rpcnet.service.RpcName;
+import io.rpcnet.service.StreamObserver;
 import io.rpcnet.session.RpcSession;
 import io.rpcnet.session.SessionManager;
 import io.rpcnet.session.SessionTrailers;
@@ -63,16 +66,27 @@ final class MigrationFixture implements AutoCloseable {
 
         /** Increments the counter once the fixture's gate opens (a long call in flight), at most after 30 s. */
         long gatedIncrement();
+
+        /**
+         * Streams {@code "<worker>:<n>"} for n = 1, 2, ... every 5 ms, {@code count} of them ({@code <= 0}: until
+         * cancelled), in the caller's session.
+         */
+        void ticks(int count, StreamObserver<String> out);
+
+        /** Streams {@code "<worker>:1"}, waits for the fixture's stream gate (at most 30 s), streams up to {@code count}. */
+        void gatedTicks(int count, StreamObserver<String> out);
     }
 
     static final class CounterImpl implements Counter {
         private final SessionManager sessions;
 
         private final CountDownLatch gate;
+        private final CountDownLatch streamGate;
 
-        CounterImpl(SessionManager sessions, CountDownLatch gate) {
+        CounterImpl(SessionManager sessions, CountDownLatch gate, CountDownLatch streamGate) {
             this.sessions = sessions;
             this.gate = gate;
+            this.streamGate = streamGate;
         }
 
         @Override
@@ -119,6 +133,42 @@ final class MigrationFixture implements AutoCloseable {
             }
             return increment();
         }
+
+        @Override
+        public void ticks(int count, StreamObserver<String> out) {
+            CountDownLatch cancelled = new CountDownLatch(1);
+            CallContext.current().onCancel(cancelled::countDown);
+            try {
+                for (int n = 1; count <= 0 || n <= count; n++) {
+                    out.onNext(sessions.workerId() + ":" + n);
+                    if (cancelled.await(5, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+                out.onCompleted();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RpcException cancelledWhileSending) {
+                // the call ended (the director interrupted it, or the client went away)
+            }
+        }
+
+        @Override
+        public void gatedTicks(int count, StreamObserver<String> out) {
+            out.onNext(sessions.workerId() + ":1");
+            try {
+                if (!streamGate.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never opened the stream gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted at the stream gate");
+            }
+            for (int n = 2; n <= count; n++) {
+                out.onNext(sessions.workerId() + ":" + n);
+            }
+            out.onCompleted();
+        }
     }
 
     /** One worker: its sessions, participant and server. */
@@ -147,6 +197,8 @@ final class MigrationFixture implements AutoCloseable {
     final AtomicReference<String> announced = new AtomicReference<>();
     /** Holds {@link Counter#gatedIncrement()} calls until the test counts it down. */
     final CountDownLatch gate = new CountDownLatch(1);
+    /** Holds {@link Counter#gatedTicks} streams after their first message until the test counts it down. */
+    final CountDownLatch streamGate = new CountDownLatch(1);
     /** Applied to every base-copy batch a worker receives (fault injection: corrupt state in transit). */
     volatile UnaryOperator<MigrationProtocol.BaseImport> importTamper = UnaryOperator.identity();
     private final SerializationService serialization = new SerializationService(SerializationConfig.defaults());
@@ -204,7 +256,7 @@ final class MigrationFixture implements AutoCloseable {
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0))
                 .tls(TestTls.server())
                 .shutdownGracePeriod(Duration.ofMillis(200))
-                .addService(Counter.class, new CounterImpl(sessions, gate))
+                .addService(Counter.class, new CounterImpl(sessions, gate, streamGate))
                 .addService(MigrationProtocol.class, new TamperingProtocol(participant, this))
                 .sessions(sessions)
                 .build().start();

@@ -42,6 +42,7 @@ final class MigrationConfigs {
                 .maxBaseCopies(p.getMaxBaseCopies())
                 .drainRounds(p.getDrainRounds())
                 .drainTimeout(p.getDrainTimeout())
+                .interruptStreamsOnDrain(p.isDrainInterruptsStreams())
                 .build();
     }
 

@@ -46,6 +46,14 @@ public class RpcMigrationProperties {
     /** Whether a worker asks the director to move its sessions elsewhere before it stops. */
     private boolean drainOnShutdown = true;
 
+    /**
+     * Whether a drain may interrupt a session's long-lived streaming calls so the session can move: when a
+     * session's migration ran out of pause budget with streams still open, the next drain round ends them
+     * (UNAVAILABLE with the trailer rpcnet-stream-interrupted=migration; the client re-opens them on the new
+     * worker). When false such a session stays on the drained worker. Single migrations never interrupt streams.
+     */
+    private boolean drainInterruptsStreams = true;
+
     /** Compression of session snapshots in transit. */
     private Compression compression = Compression.ZSTD;
 
@@ -173,6 +181,14 @@ public class RpcMigrationProperties {
 
     public void setDrainOnShutdown(boolean drainOnShutdown) {
         this.drainOnShutdown = drainOnShutdown;
+    }
+
+    public boolean isDrainInterruptsStreams() {
+        return drainInterruptsStreams;
+    }
+
+    public void setDrainInterruptsStreams(boolean drainInterruptsStreams) {
+        this.drainInterruptsStreams = drainInterruptsStreams;
     }
 
     public Compression getCompression() {

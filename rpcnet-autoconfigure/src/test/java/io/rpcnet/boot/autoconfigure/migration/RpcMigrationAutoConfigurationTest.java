@@ -251,7 +251,7 @@ class RpcMigrationAutoConfigurationTest {
                 "rpcnet.migration.step-timeout=6s", "rpcnet.migration.catch-up-lag=20",
                 "rpcnet.migration.catch-up-max-rounds=9", "rpcnet.migration.max-base-copies=4",
                 "rpcnet.migration.drain-rounds=5", "rpcnet.migration.drain-timeout=7m",
-                "rpcnet.migration.token.ttl=2m", "rpcnet.director.gateway.bind-address=127.0.0.1",
+                "rpcnet.migration.drain-interrupts-streams=false", "rpcnet.migration.token.ttl=2m", "rpcnet.director.gateway.bind-address=127.0.0.1",
                 "rpcnet.director.gateway.max-message-size=2MB", "rpcnet.director.gateway.idle-timeout=33s",
                 "rpcnet.director.gateway.keep-alive=7s").run(context -> {
                     assertThat(context).hasNotFailed();
@@ -259,7 +259,7 @@ class RpcMigrationAutoConfigurationTest {
                     assertThat(s).isEqualTo(MigrationSettings.builder().pauseBudget(Duration.ofMillis(70))
                             .maxConcurrent(3).timeout(Duration.ofSeconds(40)).stepTimeout(Duration.ofSeconds(6))
                             .catchUpLag(20).catchUpMaxRounds(9).maxBaseCopies(4).drainRounds(5)
-                            .drainTimeout(Duration.ofMinutes(7)).build());
+                            .drainTimeout(Duration.ofMinutes(7)).interruptStreamsOnDrain(false).build());
                     assertThat(context.getBean(MigrationTokenManager.class).config().ttl())
                             .isEqualTo(Duration.ofMinutes(2));
                     DirectorGateway gateway = context.getBean(DirectorGateway.class);
