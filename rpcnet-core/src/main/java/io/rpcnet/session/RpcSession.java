@@ -141,7 +141,11 @@ public final class RpcSession {
         return frozen;
     }
 
-    void setFrozen(boolean frozen) {
+    /**
+     * Synchronized with the writers: a change either lands before the freeze (and so in the final delta a
+     * migration takes after it) or is refused.
+     */
+    synchronized void setFrozen(boolean frozen) {
         this.frozen = frozen;
     }
 
@@ -203,7 +207,7 @@ public final class RpcSession {
         Objects.requireNonNull(value, "value (use remove to clear an attribute)");
         SessionBytes encoded = SessionBytes.owning(settings.codec().encode(value));
         synchronized (this) {
-            ensureOpen();
+            ensureWritable();
             attributes.put(name, encoded);
             return record(new SessionChange.Put(version + 1, name, encoded));
         }
@@ -212,7 +216,7 @@ public final class RpcSession {
     /** Removes attribute {@code name}; returns whether it was set (only then the version moves). */
     public synchronized boolean remove(String name) {
         Objects.requireNonNull(name, "name");
-        ensureOpen();
+        ensureWritable();
         if (attributes.remove(name) == null) {
             return false;
         }
@@ -234,7 +238,7 @@ public final class RpcSession {
     public long cacheResponse(long callId, byte[] response) {
         SessionBytes copy = SessionBytes.copyOf(response);
         synchronized (this) {
-            ensureOpen();
+            ensureWritable();
             storeResponse(callId, copy);
             return record(new SessionChange.ResponseCached(version + 1, callId, copy));
         }
@@ -326,6 +330,18 @@ public final class RpcSession {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("session " + id + " is closed");
+        }
+    }
+
+    /**
+     * A frozen session's state is on its way to another worker: a change now (e.g. from a streaming handler the
+     * director interrupted for the move) would be lost with the old copy, so it is refused instead.
+     */
+    private void ensureWritable() {
+        ensureOpen();
+        if (frozen) {
+            throw new IllegalStateException("session " + id + " is frozen for a migration: its state is moving to"
+                    + " another worker, changes are refused");
         }
     }
 

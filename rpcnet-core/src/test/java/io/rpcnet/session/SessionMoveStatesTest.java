@@ -72,6 +72,28 @@ class SessionMoveStatesTest {
     }
 
     @Test
+    void aFrozenSessionRefusesChangesSoNoneIsLostWithTheCopyItLeavesBehind() {
+        RpcSession s = manager.create();
+        s.put("n", 7);
+        s.cacheResponse(1, new byte[] {1});
+        long frozenAt = s.version();
+        manager.freeze(s.id());
+
+        assertThatThrownBy(() -> s.put("n", 8)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("frozen for a migration");
+        assertThatThrownBy(() -> s.remove("n")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> s.cacheResponse(2, new byte[] {2})).isInstanceOf(IllegalStateException.class);
+        assertThat(s.version()).isEqualTo(frozenAt); // nothing half-applied
+        assertThat(s.get("n", Integer.class)).isEqualTo(7); // reads still work
+        assertThat(s.changesSince(0).changes()).hasSize(2);
+
+        manager.unfreeze(s.id()); // a rolled-back migration: the session is writable again
+        s.put("n", 8);
+        assertThat(s.get("n", Integer.class)).isEqualTo(8);
+        assertThat(s.version()).isEqualTo(frozenAt + 1);
+    }
+
+    @Test
     void aFrozenSessionDoesNotIdleExpireAndUnfreezingRestartsItsIdleTime() {
         RpcSession s = manager.create();
         manager.freeze(s.id());
