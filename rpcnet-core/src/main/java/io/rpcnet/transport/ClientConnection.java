@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ public final class ClientConnection implements AutoCloseable {
     private final AtomicReferenceArray<ClientLane> lanes;
     private final AtomicLong nextCallId = new AtomicLong(1);
     private final AtomicInteger openStreams = new AtomicInteger();
+    /** Streams not closed yet; closed with the connection (see {@link #onConnectionClosed}). */
+    private final Set<StreamContext> liveStreams = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers;
     private final Runnable onClosed;
     private final java.util.function.Supplier<String> peerRefusal;
@@ -239,8 +242,9 @@ public final class ClientConnection implements AutoCloseable {
         queue.enqueue(new OutboundQueue.Item(c, buf, null, false, false));
     }
 
-    void onStreamOpened() {
+    void onStreamOpened(StreamContext stream) {
         openStreams.incrementAndGet();
+        liveStreams.add(stream);
     }
 
     void onFrame(StreamContext stream, Frame frame) {
@@ -306,6 +310,7 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void onStreamClosed(StreamContext stream) {
+        liveStreams.remove(stream);
         openStreams.decrementAndGet();
         failStream(stream, Status.of(StatusCode.UNAVAILABLE, "stream to " + remote + " closed before the call ended"));
     }
@@ -360,6 +365,11 @@ public final class ClientConnection implements AutoCloseable {
         Status status = Status.of(StatusCode.UNAVAILABLE, "connection to " + remote + " lost: " + closeReason);
         for (ClientCall call : calls.values()) {
             call.close(status, Metadata.empty());
+        }
+        // Netty closes the streams it still tracks; one the QUIC library already considers finished while a
+        // write waited for flow control (netty/netty#15924) is closed here, which releases that write's buffer
+        for (StreamContext stream : liveStreams) {
+            stream.channel().close();
         }
         datagram.close();
         onClosed.run();

@@ -23,7 +23,7 @@ final class ClientStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         stream = new StreamContext((QuicStreamChannel) ctx.channel());
-        connection.onStreamOpened();
+        connection.onStreamOpened(stream);
     }
 
     @Override
