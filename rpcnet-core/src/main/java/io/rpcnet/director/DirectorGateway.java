@@ -175,7 +175,7 @@ public final class DirectorGateway implements AutoCloseable {
 
     /** Streaming calls of the session forwarded (or released from a hold) and not ended yet. */
     public int inFlightStreams(String sessionId) {
-        return sessionId == null ? 0 : gates.streams(sessionId).size();
+        return sessionId == null ? 0 : gates.streamCount(sessionId);
     }
 
     /**
@@ -184,14 +184,8 @@ public final class DirectorGateway implements AutoCloseable {
      * left alone. Used by a drain's cut-over (see {@code StreamInterruption}); returns how many ended here.
      */
     public int interruptStreams(String sessionId, Status status, Metadata trailers) {
-        Objects.requireNonNull(status, "status");
-        int interrupted = 0;
-        for (ForwardedCall call : gates.streams(Objects.requireNonNull(sessionId, "sessionId"))) {
-            if (call.fail(status, trailers == null ? null : trailers.copy())) {
-                interrupted++;
-            }
-        }
-        return interrupted;
+        return gates.interruptStreams(Objects.requireNonNull(sessionId, "sessionId"),
+                Objects.requireNonNull(status, "status"), trailers);
     }
 
     /** Routes the calls a released hold kept, by the route the session has now, on a thread of the director. */

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,12 +95,12 @@ final class ForwardedCall implements ServerCallListener {
             return;
         }
         // the connection on the thread this call arrived on: no hand-over between threads on the way
-        ClientConnection ready = gateway.connections().ready(member, downstream.eventLoop());
-        if (ready != null) {
-            connectionReady(worker, ready);
+        CompletableFuture<ClientConnection> pooled = gateway.connections().connection(member, downstream.eventLoop());
+        if (pooled.isDone() && !pooled.isCompletedExceptionally()) {
+            connectionReady(worker, pooled.join()); // the common case: no callback to allocate
             return;
         }
-        gateway.connections().connection(member, downstream.eventLoop()).whenComplete((c, error) -> {
+        pooled.whenComplete((c, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
@@ -137,64 +138,61 @@ final class ForwardedCall implements ServerCallListener {
 
     /** On the worker connection's event loop: starts the worker call once it can be sent. */
     private void tryStart() {
-        Status failure = null;
+        Status failure;
         synchronized (this) {
             ClientConnection c = connection;
             if (done || c == null || attempt != null || (!dedicated && !clientHalfClosed)) {
                 return; // a unary call starts once its request is complete: CALL + MESSAGE + END in one write
             }
-            long timeoutMicros = header.timeoutMicros();
-            if (timeoutMicros > 0) {
-                timeoutMicros -= TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - acceptedNanos);
-                if (timeoutMicros <= 0) {
-                    failure = Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed in the director before the call"
-                            + " reached a worker");
-                }
-            }
-            if (failure == null) {
-                CallHeader forwarded = timeoutMicros == header.timeoutMicros() ? header
-                        : new CallHeader(header.method(), Math.max(0, timeoutMicros), header.sessionId(), header.metadata());
-                InboundMessage first = pending.poll();
-                boolean endAfterFirst = clientHalfClosed && pending.isEmpty();
-                Attempt a = new Attempt(target);
-                attempt = a;
-                try {
-                    a.call = c.startCall(forwarded, dedicated, first == null ? null : PayloadWriter.copyOf(first), endAfterFirst, a);
-                } catch (RpcException e) {
-                    attempt = null;
-                    if (first != null) {
-                        pending.addFirst(first);
-                    }
-                    failure = e.status();
-                } catch (RuntimeException e) {
-                    attempt = null;
-                    if (first != null) {
-                        pending.addFirst(first);
-                    }
-                    failure = Status.notProcessed(StatusCode.UNAVAILABLE, "cannot start the call on worker " + target
-                            + ": " + e);
-                }
-                if (failure == null) {
-                    if (first != null) {
-                        replay.keepOrRelease(first);
-                    }
-                    workerHalfClosed = endAfterFirst;
-                    while (!pending.isEmpty() && !done && attempt == a) {
-                        InboundMessage m = pending.poll();
-                        boolean last = clientHalfClosed && pending.isEmpty();
-                        sendUp(a, m, last);
-                        workerHalfClosed |= last;
-                    }
-                    if (clientHalfClosed && !workerHalfClosed && attempt == a) {
-                        workerHalfClosed = true;
-                        a.call.halfClose();
-                    }
-                }
-            }
+            failure = startLocked(c);
         }
         if (failure != null) {
             fail(failure);
         }
+    }
+
+    /** Starts the worker call on {@code c} (caller holds the lock); returns the status to fail with, or null. */
+    private Status startLocked(ClientConnection c) {
+        long timeoutMicros = header.timeoutMicros();
+        if (timeoutMicros > 0) {
+            timeoutMicros -= TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - acceptedNanos);
+            if (timeoutMicros <= 0) {
+                return Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed in the director before the call"
+                        + " reached a worker");
+            }
+        }
+        CallHeader forwarded = timeoutMicros == header.timeoutMicros() ? header
+                : new CallHeader(header.method(), timeoutMicros, header.sessionId(), header.metadata());
+        InboundMessage first = pending.poll();
+        boolean endAfterFirst = clientHalfClosed && pending.isEmpty();
+        Attempt a = new Attempt(target);
+        attempt = a;
+        try {
+            a.call = c.startCall(forwarded, dedicated, first == null ? null : PayloadWriter.copyOf(first),
+                    endAfterFirst, a);
+        } catch (RuntimeException e) {
+            attempt = null;
+            if (first != null) {
+                pending.addFirst(first);
+            }
+            return e instanceof RpcException r ? r.status()
+                    : Status.notProcessed(StatusCode.UNAVAILABLE, "cannot start the call on worker " + target + ": " + e);
+        }
+        if (first != null) {
+            replay.keepOrRelease(first);
+        }
+        workerHalfClosed = endAfterFirst;
+        while (!pending.isEmpty() && !done && attempt == a) {
+            InboundMessage m = pending.poll();
+            boolean last = clientHalfClosed && pending.isEmpty();
+            sendUp(a, m, last);
+            workerHalfClosed |= last;
+        }
+        if (clientHalfClosed && !workerHalfClosed && attempt == a) {
+            workerHalfClosed = true;
+            a.call.halfClose();
+        }
+        return null;
     }
 
     /** Sends one request message to the worker (caller holds the lock); pauses the client when the worker is behind. */

@@ -1,5 +1,7 @@
 package io.rpcnet.director;
 
+import io.rpcnet.protocol.Metadata;
+import io.rpcnet.protocol.Status;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -153,7 +155,7 @@ final class SessionGates {
     }
 
     /** The session's streaming calls in flight now (a copy; empty if none). */
-    List<ForwardedCall> streams(String sessionId) {
+    private List<ForwardedCall> streams(String sessionId) {
         List<ForwardedCall> out = new ArrayList<>();
         gates.computeIfPresent(sessionId, (id, g) -> {
             if (g.streams != null) {
@@ -162,6 +164,30 @@ final class SessionGates {
             return g;
         });
         return out;
+    }
+
+    /** How many streaming calls of the session are in flight now. */
+    int streamCount(String sessionId) {
+        int[] n = new int[1];
+        gates.computeIfPresent(sessionId, (id, g) -> {
+            n[0] = g.streams == null ? 0 : g.streams.size();
+            return g;
+        });
+        return n[0];
+    }
+
+    /**
+     * Fails the session's streaming calls in flight with {@code status} and {@code trailers} (null: none), outside
+     * any remapping function; returns how many were still running.
+     */
+    int interruptStreams(String sessionId, Status status, Metadata trailers) {
+        int interrupted = 0;
+        for (ForwardedCall call : streams(sessionId)) {
+            if (call.fail(status, trailers == null ? null : trailers.copy())) {
+                interrupted++;
+            }
+        }
+        return interrupted;
     }
 
     /** Calls of the session in flight now. */

@@ -53,18 +53,6 @@ final class WorkerConnections implements AutoCloseable {
     }
 
     /**
-     * The pooled connection to {@code worker} on {@code ioThread} when it is open and usable right now, else null
-     * ({@link #connection} then connects): the common case of a call, without a future to wait on.
-     */
-    ClientConnection ready(Member worker, Executor ioThread) {
-        Entry entry = entries.get(new Key(worker.id(), ioThread));
-        if (entry == null || !entry.connection().isDone() || !entry.usable(worker.address())) {
-            return null;
-        }
-        return entry.connection().getNow(null);
-    }
-
-    /**
      * The pooled connection to {@code worker} on {@code ioThread} (the gateway I/O thread of the call), connecting
      * (asynchronously) when there is none usable.
      */

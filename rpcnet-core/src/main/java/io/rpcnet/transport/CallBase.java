@@ -31,8 +31,7 @@ abstract class CallBase {
             AtomicLongFieldUpdater.newUpdater(CallBase.class, "queuedBytes");
 
     private volatile long queuedBytes;
-    /** Guards waiting for room: senders {@link Object#wait} on it (no lock object per call). */
-    private final Object readyMonitor = this;
+    /** Senders waiting for room ({@link #awaitReady}, on this call's monitor: no lock object per call). */
     private volatile int waiters;
     private volatile boolean finished;
 
@@ -124,14 +123,14 @@ abstract class CallBase {
             return isReady();
         }
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (readyMonitor) {
+        synchronized (this) {
             waiters++;
             try {
                 long nanos;
                 while (!isReady() && !finished && (nanos = deadline - System.nanoTime()) > 0) {
                     // bounded: the stream's writability has no callback here, so re-check it now and then
                     long millis = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(nanos), 50));
-                    readyMonitor.wait(millis);
+                    wait(millis);
                 }
                 return isReady();
             } finally {
@@ -141,8 +140,8 @@ abstract class CallBase {
     }
 
     void signalReady() {
-        synchronized (readyMonitor) {
-            readyMonitor.notifyAll();
+        synchronized (this) {
+            notifyAll();
         }
     }
 

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -49,8 +48,7 @@ public final class ClientConnection implements AutoCloseable {
     private final Map<Long, ClientCall> calls = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<ClientLane> lanes;
     private final AtomicLong nextCallId = new AtomicLong(1);
-    private final AtomicInteger openStreams = new AtomicInteger();
-    /** Streams not closed yet; closed with the connection (see {@link #onConnectionClosed}). */
+    /** Streams open now, control stream included; closed with the connection (see {@link #onConnectionClosed}). */
     private final Set<StreamContext> liveStreams = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers;
     private final Runnable onClosed;
@@ -128,7 +126,7 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Streams this connection has open, control stream included. */
     public int openStreams() {
-        return openStreams.get();
+        return liveStreams.size();
     }
 
     /**
@@ -243,7 +241,6 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void onStreamOpened(StreamContext stream) {
-        openStreams.incrementAndGet();
         liveStreams.add(stream);
     }
 
@@ -311,7 +308,6 @@ public final class ClientConnection implements AutoCloseable {
 
     void onStreamClosed(StreamContext stream) {
         liveStreams.remove(stream);
-        openStreams.decrementAndGet();
         failStream(stream, Status.of(StatusCode.UNAVAILABLE, "stream to " + remote + " closed before the call ended"));
     }
 
