@@ -169,7 +169,12 @@ public final class ClientConnection implements AutoCloseable {
             forget(call);
             throw e;
         }
-        call.enqueue(frames, false, dedicated && endAfterFirst);
+        try {
+            call.enqueue(frames, false, dedicated && endAfterFirst);
+        } catch (RpcException e) { // the I/O thread shut down meanwhile; the queue released the frames
+            forget(call);
+            throw e;
+        }
         return call;
     }
 

@@ -6,12 +6,16 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.internal.PlatformDependent;
+import io.rpcnet.protocol.RpcException;
+import io.rpcnet.protocol.Status;
+import io.rpcnet.protocol.StatusCode;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,6 +32,8 @@ final class OutboundQueue implements Runnable {
     private final EventLoop eventLoop;
     private final Queue<Item> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Set once the event loop refused a run: it is shut down, so nothing will ever write what is queued. */
+    private volatile boolean stopped;
     /** What each stream gets in this run: an item's own buffer, or (from a second item on) one of {@link #merged}. */
     private final Map<StreamContext, ByteBuf> batch = new IdentityHashMap<>();
     private final Map<StreamContext, CompositeByteBuf> merged = new IdentityHashMap<>();
@@ -39,11 +45,44 @@ final class OutboundQueue implements Runnable {
         this.eventLoop = eventLoop;
     }
 
+    /**
+     * Queues frames for the next run. If the event loop is already shut down (the connection's client closed
+     * while this thread encoded), the frames are released, never stranded, and the caller learns the frames
+     * were not sent.
+     *
+     * @throws RpcException UNAVAILABLE, not processed, if the event loop is shut down
+     */
     void enqueue(Item item) {
         queue.offer(item);
-        if (scheduled.compareAndSet(false, true)) {
-            eventLoop.execute(this);
+        if (stopped) {
+            discardQueued();
+            throw notSent();
         }
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                eventLoop.execute(this);
+            } catch (RejectedExecutionException e) {
+                stopped = true;
+                discardQueued();
+                throw notSent();
+            }
+        }
+    }
+
+    /**
+     * Only once the event loop refused a run. Synchronized with {@link #run()}, which a shutting-down loop may
+     * still be finishing, so the queue keeps a single consumer at a time.
+     */
+    private synchronized void discardQueued() {
+        Item item;
+        while ((item = queue.poll()) != null) {
+            item.frames().release();
+        }
+    }
+
+    private static RpcException notSent() {
+        return new RpcException(Status.notProcessed(StatusCode.UNAVAILABLE,
+                "the connection's I/O thread has shut down; the frames were not sent"));
     }
 
     /**
@@ -55,7 +94,7 @@ final class OutboundQueue implements Runnable {
     }
 
     @Override
-    public void run() {
+    public synchronized void run() {
         generation++; // only the event loop writes it
         scheduled.set(false);
         Item item;
