@@ -7,28 +7,35 @@ import io.rpcnet.service.StreamObserver;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** Turns proxy method calls into RPCs, by the shape resolved once in the {@link ServiceDescriptor}. */
-final class ClientProxyHandler implements InvocationHandler {
+final class ClientProxyHandler implements RpcProxyHandler {
 
     private final ServiceDescriptor service;
     private final ClientCalls calls;
     private final CallOptions options;
-    private final String description;
+    private final String client;
 
     ClientProxyHandler(ServiceDescriptor service, ClientCalls calls, CallOptions options, String client) {
         this.service = service;
         this.calls = calls;
         this.options = options;
-        this.description = "RpcProxy[" + service.name() + " via " + client + "]";
+        this.client = client;
+    }
+
+    @Override
+    public RpcProxyHandler withOptions(UnaryOperator<CallOptions> change) {
+        return new ClientProxyHandler(service, calls, change.apply(options), client);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Object invoke(Object proxy, Method method, Object[] javaArgs) throws Throwable {
         if (ProxyObjectMethods.handles(method)) {
-            return ProxyObjectMethods.invoke(proxy, method, javaArgs, description);
+            return ProxyObjectMethods.invoke(proxy, method, javaArgs, "RpcProxy[" + service.name() + " via " + client
+                    + (options.sessionId() == null ? "" : ", session " + options.sessionId()) + "]");
         }
         if (method.isDefault()) {
             return InvocationHandler.invokeDefault(proxy, method, javaArgs);

@@ -132,7 +132,11 @@ final class ForwardedCall implements ServerCallListener {
         if (c.inEventLoop()) {
             tryStart();
         } else {
-            c.eventLoop().execute(this::tryStart);
+            try {
+                c.eventLoop().execute(this::tryStart);
+            } catch (java.util.concurrent.RejectedExecutionException e) { // the director is shutting down
+                fail(Status.notProcessed(StatusCode.UNAVAILABLE, "director is shutting down; call not forwarded"));
+            }
         }
     }
 

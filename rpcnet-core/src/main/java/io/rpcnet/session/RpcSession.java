@@ -76,7 +76,7 @@ public final class RpcSession {
         RpcSession s = CURRENT.get();
         if (s == null) {
             throw new IllegalStateException("this call has no session: open one and send its id with the call "
-                    + "(CallOptions.withSessionId)");
+                    + "(RpcProxies.withSession or CallOptions.withSessionId)");
         }
         return s;
     }

@@ -1,6 +1,7 @@
 package io.rpcnet.cluster.client;
 
 import io.rpcnet.client.CallOptions;
+import io.rpcnet.client.RpcProxies;
 import io.rpcnet.cluster.TagFilter;
 import io.rpcnet.cluster.balance.LoadBalancingStrategy;
 import io.rpcnet.service.StreamObserver;
@@ -89,6 +90,13 @@ class ClusterClientSessionParameterTest {
 
         assertThat(stream(inSession, 2)).containsExactly(id, id);
         assertThat(stream(anonymous, 1)).containsExactly("none");
+
+        // a cluster proxy derived with RpcProxies carries the session too (and keeps its filter)
+        Tally derived = RpcProxies.withSession(anonymous, id);
+        assertThat(derived.add(1, null)).isEqualTo(6);
+        assertThat(stream(derived, 1)).containsExactly(id);
+        assertThat(derived.toString()).contains("session " + id).contains("id=w1");
+        assertThat(RpcProxies.withoutSession(derived).add(1, null)).isEqualTo(-1);
     }
 
     private static List<String> stream(Tally tally, int times) {

@@ -3,17 +3,18 @@ package io.rpcnet.boot.autoconfigure.client;
 import io.rpcnet.boot.annotation.RpcClient;
 import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyException;
 import io.rpcnet.client.CallOptions;
+import io.rpcnet.client.RpcProxyHandler;
 import io.rpcnet.service.ProxyObjectMethods;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.FactoryBean;
 import org.springframework.boot.convert.DurationStyle;
 
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * Creates the proxy bean of an {@link RpcClient} interface. The proxy binds to its target's client on the
@@ -41,7 +42,7 @@ public class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware
             throw new IllegalStateException(type.getName() + " is not annotated with @RpcClient");
         }
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type},
-                new LazyTarget(annotation)));
+                new LazyTarget(annotation, UnaryOperator.identity())));
     }
 
     @Override
@@ -49,13 +50,23 @@ public class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware
         return type;
     }
 
-    /** Resolves the real proxy on first use and delegates to it. */
-    private final class LazyTarget implements InvocationHandler {
+    /**
+     * Resolves the real proxy on first use and delegates to it; {@code change} adjusts the annotation's options
+     * (a proxy derived with {@link io.rpcnet.client.RpcProxies}, e.g. bound to a session).
+     */
+    private final class LazyTarget implements RpcProxyHandler {
         private final RpcClient annotation;
+        private final UnaryOperator<CallOptions> change;
         private volatile Object delegate;
 
-        LazyTarget(RpcClient annotation) {
+        LazyTarget(RpcClient annotation, UnaryOperator<CallOptions> change) {
             this.annotation = annotation;
+            this.change = change;
+        }
+
+        @Override
+        public RpcProxyHandler withOptions(UnaryOperator<CallOptions> next) {
+            return new LazyTarget(annotation, options -> next.apply(change.apply(options)));
         }
 
         @Override
@@ -82,7 +93,7 @@ public class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware
                                 : parse(annotation.deadline());
                         CallOptions options = deadline == null || deadline.isZero() ? CallOptions.DEFAULT
                                 : CallOptions.DEFAULT.withTimeout(deadline);
-                        d = clients.client(annotation.target()).proxy(type, options);
+                        d = clients.client(annotation.target()).proxy(type, change.apply(options));
                         delegate = d;
                     }
                 }

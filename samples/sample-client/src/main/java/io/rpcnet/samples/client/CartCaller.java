@@ -1,7 +1,7 @@
 package io.rpcnet.samples.client;
 
 import io.rpcnet.boot.autoconfigure.client.RpcClients;
-import io.rpcnet.client.CallOptions;
+import io.rpcnet.client.RpcProxies;
 import io.rpcnet.service.StreamObserver;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
@@ -57,9 +57,8 @@ public class CartCaller implements ApplicationRunner, ExitCodeGenerator {
         CartView opened = cart.open(); // no session yet: the director picks a worker, which opens one
         String sessionId = opened.sessionId();
         print("session %s opened on %s", sessionId, opened.worker());
-        // the @RpcClient proxy has no session; the same target's client gives a proxy bound to it
-        Cart session = clients.client(TARGET).proxy(Cart.class,
-                CallOptions.DEFAULT.withTimeout(clients.deadline(TARGET)).withSessionId(sessionId));
+        // the injected proxy is shared and has no session: a copy bound to this one (same client and deadline)
+        Cart session = RpcProxies.withSession(cart, sessionId);
         long end = System.nanoTime() + duration.toNanos();
         int added = 0;
         while (System.nanoTime() < end && (maxCalls <= 0 || stats.calls() < maxCalls) && !stopRequested()) {
