@@ -1,6 +1,7 @@
 package io.rpcnet.client;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -39,7 +40,7 @@ public final class RpcProxies {
     }
 
     /** A proxy like {@code proxy} whose calls wait at most {@code timeout} each. */
-    public static <T> T withTimeout(T proxy, java.time.Duration timeout) {
+    public static <T> T withTimeout(T proxy, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         return withOptions(proxy, options -> options.withTimeout(timeout));
     }
