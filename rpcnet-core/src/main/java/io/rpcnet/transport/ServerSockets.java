@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * <p>Security: Linux lets only sockets of the same effective user id join a {@code SO_REUSEPORT} port, but any
  * process of that user may join it and receive a share of the server's datagrams: run servers under a user of
  * their own. A client whose address changes during a connection (NAT rebinding) may hash to a socket that does
- * not know the connection; that connection then ends and the client reconnects.
+ * not know the connection and drops its packets; the connection times out and the client reconnects (with one
+ * socket, {@code eventLoopThreads = 1}, QUIC would follow the new address).
  */
 final class ServerSockets {
 
