@@ -192,14 +192,18 @@ final class UnarySuite implements Suite {
                 ClosedLoop.timed(s, payload, concurrency, 0, plan.warmupPerSystemMillis / 2);
             }
             ClosedLoop.Result[] results = {ClosedLoop.Result.empty(), ClosedLoop.Result.empty()};
+            List<List<Long>> perRound = List.of(new ArrayList<>(), new ArrayList<>());
             for (int round = 0; round < plan.manyConnectionsRounds; round++) {
                 for (int k = 0; k < 2; k++) {
                     int i = (k + round) % 2;
                     ClosedLoop.Result r = ClosedLoop.timed(systems.get(i), payload, concurrency,
                             plan.caseWarmupMillis, plan.caseMeasureMillis);
                     results[i] = results[i].plus(r);
+                    perRound.get(i).add(Math.round(r.rps()));
                 }
             }
+            out.printf("# %s rps per round: sockets1=%s sockets2=%s%n", MANY_CONNECTIONS_CASE, perRound.get(0),
+                    perRound.get(1));
             for (int i = 0; i < 2; i++) {
                 ClosedLoop.Result r = results[i];
                 if (r.errors() > 0 || r.stuck() > 0) {

@@ -49,7 +49,7 @@ final class DatagramIo {
     }
 
     /** {@code bootstrap} with {@code SO_REUSEPORT} set on the socket before it binds (epoll only). */
-    static Bootstrap reusePort(Bootstrap bootstrap) {
+    static Bootstrap withReusePort(Bootstrap bootstrap) {
         return bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
     }
 

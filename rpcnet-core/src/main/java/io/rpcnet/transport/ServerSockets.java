@@ -96,7 +96,7 @@ final class ServerSockets {
                 .option(ChannelOption.SO_RCVBUF, socketBufferSize)
                 .option(ChannelOption.SO_SNDBUF, socketBufferSize)
                 .option(ChannelOption.MAX_MESSAGES_PER_READ, datagramsPerRead);
-        return reusePort ? DatagramIo.reusePort(b) : b;
+        return reusePort ? DatagramIo.withReusePort(b) : b;
     }
 
     /** The address all sockets are bound to. */
