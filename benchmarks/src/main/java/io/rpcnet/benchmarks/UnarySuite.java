@@ -15,6 +15,10 @@ import java.util.Random;
  * in this JVM on 127.0.0.1. The three systems are measured back to back for each case, in an order
  * that rotates per case and round so drift and noise hit all of them alike. Finishes with a heap
  * check across many RpcNet calls.
+ *
+ * <p>Case {@value #MANY_CONNECTIONS_CASE} ({@code --case many-connections} runs it alone): {@value #CONNECTIONS}
+ * client connections, 64 B at c64, against a server with one I/O thread (one UDP socket) and one with two (two
+ * sockets with SO_REUSEPORT on epoll), back to back in rotating order.
  */
 final class UnarySuite implements Suite {
 
@@ -26,13 +30,17 @@ final class UnarySuite implements Suite {
     private static final int[] PAYLOADS = {64, 1024, 64 * 1024};
     private static final int[] CONCURRENCY = {1, 64};
 
+    private static final String MANY_CONNECTIONS_CASE = "unary-many-connections";
+    /** Client connections of {@value #MANY_CONNECTIONS_CASE}. */
+    private static final int CONNECTIONS = 8;
+
     /** Timings of one mode. */
     private record Plan(long warmupPerSystemMillis, int rounds, long caseWarmupMillis, long caseMeasureMillis,
-                        long heapCalls, long heapMaxMillis, String heapLabel) {
+                        long heapCalls, long heapMaxMillis, String heapLabel, int manyConnectionsRounds) {
     }
 
-    private static final Plan QUICK = new Plan(2_400, 1, 300, 1_000, 200_000, 12_000, "200000(quick)");
-    private static final Plan FULL = new Plan(6_000, 3, 500, 2_000, 1_000_000, 180_000, "1000000");
+    private static final Plan QUICK = new Plan(2_400, 1, 300, 1_000, 200_000, 12_000, "200000(quick)", 2);
+    private static final Plan FULL = new Plan(6_000, 3, 500, 2_000, 1_000_000, 180_000, "1000000", 4);
 
     @Override
     public void run(Options options, PrintStream out) throws Exception {
@@ -42,6 +50,15 @@ final class UnarySuite implements Suite {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         out.println("# load average at start: " + loadAverage());
+        if (options.only() != null) {
+            if (!options.only().equals("many-connections") && !options.only().equals(MANY_CONNECTIONS_CASE)) {
+                throw new IllegalArgumentException("unknown case " + options.only() + " (cases: many-connections)");
+            }
+            try (TlsMaterial tls = TlsMaterial.extract()) {
+                manyConnections(tls, plan, out);
+            }
+            return;
+        }
         try (TlsMaterial tls = TlsMaterial.extract()) {
             Map<String, UnarySystem> systems = new LinkedHashMap<>();
             Map<String, Throwable> failed = new LinkedHashMap<>();
@@ -65,6 +82,7 @@ final class UnarySuite implements Suite {
                 for (String grpc : List.of(GRPC_DEFAULT, GRPC_DIRECT)) {
                     closeQuietly(systems.remove(grpc), out);
                 }
+                manyConnections(tls, plan, out);
                 out.println("# load average after cases: " + loadAverage());
                 UnarySystem rpcnet = systems.get(RPCNET);
                 if (rpcnet != null) {
@@ -155,6 +173,53 @@ final class UnarySuite implements Suite {
                 suffix, ratio(rpc.rps(), direct.rps()), ratio(rpc.rps(), dflt.rps()),
                 ratio(rpc.p99Micros(), direct.p99Micros())));
         out.flush();
+    }
+
+    /**
+     * {@value #CONNECTIONS} client connections against a server with one I/O thread (one socket) and against one
+     * with two (two sockets, SO_REUSEPORT, on epoll): each warmed up, then measured in alternating order.
+     */
+    private static void manyConnections(TlsMaterial tls, Plan plan, PrintStream out) throws Exception {
+        byte[] payload = payload(64);
+        int concurrency = 64;
+        List<ManyConnectionsSystem> systems = new ArrayList<>();
+        try {
+            systems.add(new ManyConnectionsSystem("sockets1", tls, 1, CONNECTIONS));
+            systems.add(new ManyConnectionsSystem("sockets2", tls, 2, CONNECTIONS));
+            for (ManyConnectionsSystem s : systems) {
+                out.printf("# %s %s: %d client connections landed on server I/O threads %s%n", MANY_CONNECTIONS_CASE,
+                        s.name(), CONNECTIONS, s.serverThreadsUsed());
+                ClosedLoop.timed(s, payload, concurrency, 0, plan.warmupPerSystemMillis / 2);
+            }
+            ClosedLoop.Result[] results = {ClosedLoop.Result.empty(), ClosedLoop.Result.empty()};
+            List<List<Long>> perRound = List.of(new ArrayList<>(), new ArrayList<>());
+            for (int round = 0; round < plan.manyConnectionsRounds; round++) {
+                for (int k = 0; k < 2; k++) {
+                    int i = (k + round) % 2;
+                    ClosedLoop.Result r = ClosedLoop.timed(systems.get(i), payload, concurrency,
+                            plan.caseWarmupMillis, plan.caseMeasureMillis);
+                    results[i] = results[i].plus(r);
+                    perRound.get(i).add(Math.round(r.rps()));
+                }
+            }
+            out.printf("# %s rps per round: sockets1=%s sockets2=%s%n", MANY_CONNECTIONS_CASE, perRound.get(0),
+                    perRound.get(1));
+            for (int i = 0; i < 2; i++) {
+                ClosedLoop.Result r = results[i];
+                if (r.errors() > 0 || r.stuck() > 0) {
+                    out.println(fmt("# %s-%s errors=%d stuck_callers=%d first_error=%s", MANY_CONNECTIONS_CASE,
+                            systems.get(i).name(), r.errors(), r.stuck(), r.firstError()));
+                }
+            }
+            out.println(fmt("RESULT %s sockets1_rps=%.0f sockets2_rps=%.0f ratio=%.2f sockets1_p99_us=%.1f"
+                            + " sockets2_p99_us=%.1f", MANY_CONNECTIONS_CASE, results[0].rps(), results[1].rps(),
+                    ratio(results[1].rps(), results[0].rps()), results[0].p99Micros(), results[1].p99Micros()));
+            out.flush();
+        } finally {
+            for (ManyConnectionsSystem s : systems) {
+                closeQuietly(s, out);
+            }
+        }
     }
 
     /**

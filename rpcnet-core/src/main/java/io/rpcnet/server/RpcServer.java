@@ -230,6 +230,10 @@ public final class RpcServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Transport limits and timers; {@code eventLoopThreads} (0 = one per core) sizes the server's I/O threads,
+         * one UDP socket each with epoll (see {@link io.rpcnet.transport.QuicServerEndpoint}).
+         */
         public Builder settings(TransportSettings settings) {
             this.settings = Objects.requireNonNull(settings);
             return this;

@@ -1,9 +1,11 @@
 package io.rpcnet.transport;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -39,6 +41,16 @@ final class DatagramIo {
     /** GSO for QUIC channels, or none when the transport cannot segment. */
     static SegmentedDatagramPacketAllocator segmentedAllocator() {
         return EPOLL ? EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS) : SegmentedDatagramPacketAllocator.NONE;
+    }
+
+    /** Whether servers bind one socket per I/O thread with {@code SO_REUSEPORT} (epoll only; NIO has none). */
+    static boolean reusePort() {
+        return EPOLL;
+    }
+
+    /** {@code bootstrap} with {@code SO_REUSEPORT} set on the socket before it binds (epoll only). */
+    static Bootstrap withReusePort(Bootstrap bootstrap) {
+        return bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
     }
 
     static String describe() {

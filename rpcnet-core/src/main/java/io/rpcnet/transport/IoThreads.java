@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * I/O threads that several endpoints share, so that one process's server and client connections run on
  * the same threads: a forwarding proxy (the director) then passes a call from the connection it arrived on
  * to the one it leaves by without handing it to another thread. Endpoints given shared threads do not stop
- * them; {@link #close()} does, after the endpoints are closed.
+ * them; {@link #close()} does, after the endpoints are closed. A server endpoint on these threads listens on
+ * one socket per thread (epoll, {@code SO_REUSEPORT}), so its connections spread over all of them.
  *
  * <p>They also decide how many datagrams an endpoint reads before the frames they produced are written.
  * An endpoint that answers calls reads a burst ({@value #BURST_DATAGRAMS_PER_READ}) and answers it in as
@@ -45,7 +46,8 @@ public final class IoThreads implements AutoCloseable {
         return new IoThreads(DatagramIo.newGroup(count(threads), name), 1);
     }
 
-    private static int count(int threads) {
+    /** {@code threads}, or one per core for 0. */
+    static int count(int threads) {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 

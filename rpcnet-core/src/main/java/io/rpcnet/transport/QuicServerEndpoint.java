@@ -1,16 +1,13 @@
 package io.rpcnet.transport;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
 import io.rpcnet.protocol.FrameDecoder;
@@ -30,6 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A bound QUIC server speaking {@code rpcnet/1}: accepts connections, decodes frames and hands calls to a
  * {@link ServerCallAcceptor}. Netty stays inside; callers see addresses, counters and calls.
+ *
+ * <p>With native epoll (Linux) the server listens on one UDP socket per I/O thread, all on the same address
+ * and port with {@code SO_REUSEPORT}, so its connections spread over the threads (the kernel keeps each client
+ * address on one socket); with NIO on one socket. Counters, GOAWAY and {@link #close()} cover all sockets.
+ * {@code SO_REUSEPORT} lets any process of the same effective user id join the port: see {@link ServerSockets}.
  */
 public final class QuicServerEndpoint implements AutoCloseable {
 
@@ -44,7 +46,7 @@ public final class QuicServerEndpoint implements AutoCloseable {
     private final Hello hello;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final Channel channel;
+    private final ServerSockets sockets;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger activeCalls = new AtomicInteger();
@@ -62,9 +64,28 @@ public final class QuicServerEndpoint implements AutoCloseable {
         this.hello = new Hello(Hello.VERSION_1, 0, migrationModes, settings.maxMessageSize(),
                 settings.maxConcurrentCalls());
         this.ownsGroup = threads == null;
-        this.group = threads == null ? DatagramIo.newGroup(1, "rpcnet-server") : threads.group();
-        ChannelHandler codec = new QuicServerCodecBuilder()
-                .sslContext(tls.build(ALPN))
+        this.group = threads == null
+                ? DatagramIo.newGroup(ServerSockets.ownThreads(settings.eventLoopThreads()), "rpcnet-server")
+                : threads.group();
+        try {
+            QuicServerCodecBuilder codec = codecBuilder(tls.build(ALPN));
+            this.sockets = ServerSockets.bind(bindAddress, group, codec::build,
+                    settings.socketBufferSize(),
+                    threads == null ? IoThreads.BURST_DATAGRAMS_PER_READ : threads.datagramsPerRead());
+        } catch (Throwable e) { // also the checked IOException Netty rethrows undeclared (address in use)
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
+            throw e;
+        }
+        log.info("RpcNet QUIC server listening on {} (ALPN {}, {}, {})", sockets.localAddress(), ALPN,
+                DatagramIo.describe(), sockets.describe());
+    }
+
+    /** One codec per socket is built from this; all share {@code sslContext}. */
+    private QuicServerCodecBuilder codecBuilder(QuicSslContext sslContext) {
+        return new QuicServerCodecBuilder()
+                .sslContext(sslContext)
                 .maxIdleTimeout(settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(settings.connectionWindow())
                 .initialMaxStreamDataBidirectionalLocal(settings.streamWindow())
@@ -80,34 +101,22 @@ public final class QuicServerEndpoint implements AutoCloseable {
                         ch.pipeline().addLast(new FrameDecoder(settings.maxMessageSize()),
                                 new ServerStreamHandler(connection));
                     }
-                })
-                .build();
-        try {
-            this.channel = new Bootstrap().group(group).channelFactory(DatagramIo.channelFactory())
-                    .option(ChannelOption.SO_RCVBUF, settings.socketBufferSize())
-                    .option(ChannelOption.SO_SNDBUF, settings.socketBufferSize())
-                    .option(ChannelOption.MAX_MESSAGES_PER_READ, threads == null ? IoThreads.BURST_DATAGRAMS_PER_READ : threads.datagramsPerRead())
-                    .handler(codec)
-                    .bind(bindAddress).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
-            if (ownsGroup) {
-                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            }
-            throw e;
-        }
-        log.info("RpcNet QUIC server listening on {} (ALPN {}, {})", channel.localAddress(), ALPN,
-                DatagramIo.describe());
+                });
     }
 
-    /** Binds a server; {@code port 0} picks a free port (see {@link #localAddress()}). */
+    /**
+     * Binds a server on I/O threads of its own ({@link TransportSettings#eventLoopThreads()}, 0 = one per core;
+     * one with NIO), one socket each; {@code port 0} picks a free port (see {@link #localAddress()}).
+     */
     public static QuicServerEndpoint start(InetSocketAddress bindAddress, ServerTls tls, TransportSettings settings,
                                            ServerCallAcceptor acceptor, List<String> migrationModes) {
         return start(bindAddress, tls, settings, acceptor, migrationModes, null);
     }
 
     /**
-     * As {@link #start(InetSocketAddress, ServerTls, TransportSettings, ServerCallAcceptor, List)}, on one of
-     * {@code threads} (shared, not stopped by {@link #close()}); null: a thread of its own.
+     * As {@link #start(InetSocketAddress, ServerTls, TransportSettings, ServerCallAcceptor, List)}, on
+     * {@code threads} (shared, not stopped by {@link #close()}), one socket per thread (one with NIO); null:
+     * threads of its own.
      */
     public static QuicServerEndpoint start(InetSocketAddress bindAddress, ServerTls tls, TransportSettings settings,
                                            ServerCallAcceptor acceptor, List<String> migrationModes,
@@ -121,8 +130,9 @@ public final class QuicServerEndpoint implements AutoCloseable {
         }
     }
 
+    /** The address and port every socket of this server is bound to. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return sockets.localAddress();
     }
 
     public int activeConnections() {
@@ -146,16 +156,35 @@ public final class QuicServerEndpoint implements AutoCloseable {
         }
     }
 
+    /** Closes every connection and every socket; stops the I/O threads unless they are shared. */
     @Override
     public void close() {
+        InetSocketAddress address = sockets.localAddress();
         for (ServerConnection c : connections) {
             c.channel().close();
         }
-        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        sockets.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        log.info("RpcNet QUIC server on {} stopped", channel.localAddress());
+        log.info("RpcNet QUIC server on {} stopped", address);
+    }
+
+    /** The UDP sockets this server listens on (one per I/O thread with epoll). */
+    ServerSockets sockets() {
+        return sockets;
+    }
+
+    /** Connections open right now on each socket, in the order of {@link ServerSockets#channels()}. */
+    int[] connectionsPerSocket() {
+        int[] counts = new int[sockets.channels().size()];
+        for (ServerConnection c : connections) {
+            int socket = sockets.indexOf(c.channel().parent());
+            if (socket >= 0) {
+                counts[socket]++;
+            }
+        }
+        return counts;
     }
 
     TransportSettings settings() {
