@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The QUIC settings servers and clients share ({@code max-message-size}, {@code idle-timeout},
- * {@code keep-alive}), validated once into {@link TransportSettings} with errors naming the property.
+ * {@code keep-alive}, {@code io-threads}), validated once into {@link TransportSettings} with errors naming the property.
  */
 public abstract class TransportProperties {
 
@@ -20,6 +20,20 @@ public abstract class TransportProperties {
 
     /** Interval of keep-alive PINGs; 0 disables. */
     private Duration keepAlive = Duration.ofSeconds(20);
+
+    /**
+     * I/O threads; 0 = one per core. A server listens on one UDP socket per thread (SO_REUSEPORT, Linux epoll);
+     * 1 keeps one socket, so QUIC follows a client whose address changes (NAT rebinding).
+     */
+    private int ioThreads;
+
+    public int getIoThreads() {
+        return ioThreads;
+    }
+
+    public void setIoThreads(int ioThreads) {
+        this.ioThreads = ioThreads;
+    }
 
     public DataSize getMaxMessageSize() {
         return maxMessageSize;
@@ -59,6 +73,11 @@ public abstract class TransportProperties {
         if (keepAlive == null || keepAlive.isNegative()) {
             throw new InvalidRpcPropertyException(prefix + ".keep-alive", keepAlive, "must be zero (off) or positive");
         }
-        return builder.maxMessageSize((int) maxMessage).idleTimeout(idleTimeout).keepAliveInterval(keepAlive);
+        if (ioThreads < 0 || ioThreads > 1024) {
+            throw new InvalidRpcPropertyException(prefix + ".io-threads", ioThreads,
+                    "must be between 0 (one per core) and 1024");
+        }
+        return builder.maxMessageSize((int) maxMessage).idleTimeout(idleTimeout).keepAliveInterval(keepAlive)
+                .eventLoopThreads(ioThreads);
     }
 }

@@ -122,7 +122,7 @@ class RpcAutoConfigurationTest {
         runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS).withPropertyValues(
                 "rpcnet.server.max-message-size=2MB", "rpcnet.server.max-concurrent-calls=17",
                 "rpcnet.server.idle-timeout=45s", "rpcnet.server.keep-alive=7s",
-                "rpcnet.server.shutdown.grace-period=3s").run(context -> {
+                "rpcnet.server.shutdown.grace-period=3s", "rpcnet.server.io-threads=1").run(context -> {
                     assertThat(context).hasNotFailed();
                     io.rpcnet.server.RpcServer server = context.getBean(RpcServerLifecycle.class).server();
                     assertThat(server.localAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
@@ -131,6 +131,7 @@ class RpcAutoConfigurationTest {
                     assertThat(server.settings().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
                     assertThat(server.settings().keepAliveInterval()).isEqualTo(java.time.Duration.ofSeconds(7));
                     assertThat(server.shutdownGracePeriod()).isEqualTo(java.time.Duration.ofSeconds(3));
+                    assertThat(server.settings().eventLoopThreads()).isEqualTo(1);
                 });
     }
 
@@ -241,6 +242,12 @@ class RpcAutoConfigurationTest {
             assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(InvalidRpcPropertyException.class)
                     .rootCause().hasMessageContaining("rpcnet.server.executor.threads");
         });
+        runner.withUserConfiguration(ServiceConfig.class).withPropertyValues(TLS)
+                .withPropertyValues("rpcnet.server.io-threads=-1").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(InvalidRpcPropertyException.class)
+                            .rootCause().hasMessageContaining("rpcnet.server.io-threads");
+                });
         runner.withPropertyValues("rpcnet.server.executor.type=turbo").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasStackTraceContaining("rpcnet.server.executor.type");

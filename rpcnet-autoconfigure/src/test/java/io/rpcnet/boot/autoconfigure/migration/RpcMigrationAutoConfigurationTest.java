@@ -253,7 +253,7 @@ class RpcMigrationAutoConfigurationTest {
                 "rpcnet.migration.drain-rounds=5", "rpcnet.migration.drain-timeout=7m",
                 "rpcnet.migration.drain-interrupts-streams=false", "rpcnet.migration.token.ttl=2m", "rpcnet.director.gateway.bind-address=127.0.0.1",
                 "rpcnet.director.gateway.max-message-size=2MB", "rpcnet.director.gateway.idle-timeout=33s",
-                "rpcnet.director.gateway.keep-alive=7s").run(context -> {
+                "rpcnet.director.gateway.keep-alive=7s", "rpcnet.director.gateway.io-threads=3").run(context -> {
                     assertThat(context).hasNotFailed();
                     MigrationSettings s = context.getBean(MigrationCoordinator.class).settings();
                     assertThat(s).isEqualTo(MigrationSettings.builder().pauseBudget(Duration.ofMillis(70))
@@ -269,6 +269,7 @@ class RpcMigrationAutoConfigurationTest {
                                 assertThat(t.maxMessageSize()).isEqualTo(2 * 1024 * 1024);
                                 assertThat(t.idleTimeout()).isEqualTo(Duration.ofSeconds(33));
                                 assertThat(t.keepAliveInterval()).isEqualTo(Duration.ofSeconds(7));
+                                assertThat(t.eventLoopThreads()).isEqualTo(3);
                             });
                     assertThat(gateway).extracting("config.bindAddress")
                             .isEqualTo(new InetSocketAddress("127.0.0.1", 0));
