@@ -17,12 +17,15 @@ final class ClientProxyHandler implements RpcProxyHandler {
     private final ClientCalls calls;
     private final CallOptions options;
     private final String client;
+    private final String description;
 
     ClientProxyHandler(ServiceDescriptor service, ClientCalls calls, CallOptions options, String client) {
         this.service = service;
         this.calls = calls;
         this.options = options;
         this.client = client;
+        this.description = "RpcProxy[" + service.name() + " via " + client
+                + (options.sessionId() == null ? "" : ", session " + options.sessionId()) + "]";
     }
 
     @Override
@@ -34,8 +37,7 @@ final class ClientProxyHandler implements RpcProxyHandler {
     @SuppressWarnings("unchecked")
     public Object invoke(Object proxy, Method method, Object[] javaArgs) throws Throwable {
         if (ProxyObjectMethods.handles(method)) {
-            return ProxyObjectMethods.invoke(proxy, method, javaArgs, "RpcProxy[" + service.name() + " via " + client
-                    + (options.sessionId() == null ? "" : ", session " + options.sessionId()) + "]");
+            return ProxyObjectMethods.invoke(proxy, method, javaArgs, description);
         }
         if (method.isDefault()) {
             return InvocationHandler.invokeDefault(proxy, method, javaArgs);

@@ -51,10 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Nothing here blocks an event loop: connections are dialled on separate threads, worker calls start
  * on the worker connection's own event loop, and backpressure pauses the reading side rather than waiting.
- * Client-facing and worker-facing connections share the gateway's I/O threads ({@code eventLoopThreads} of
- * {@link Builder#settings}; 0 = one per core), and a call leaves by a worker connection on the thread it
- * arrived on, so forwarding needs no hand-over between threads. With epoll the client-facing endpoint listens on
- * one socket per I/O thread ({@code SO_REUSEPORT}), so client connections spread over all of them.
+ * Client-facing (one socket per thread with epoll) and worker-facing connections share the gateway's I/O threads
+ * ({@code eventLoopThreads} of {@link Builder#settings}; 0 = one per core), and a call leaves by a worker
+ * connection on the thread it arrived on, so forwarding needs no hand-over between threads.
  */
 public final class DirectorGateway implements AutoCloseable {
 

@@ -8,9 +8,7 @@ import io.rpcnet.protocol.Metadata;
 import io.rpcnet.protocol.RpcException;
 import io.rpcnet.protocol.Status;
 import io.rpcnet.protocol.StatusCode;
-import io.rpcnet.transport.ClientCallListener;
 import io.rpcnet.transport.ClientConnection;
-import io.rpcnet.transport.ClientTransportCall;
 import io.rpcnet.transport.InboundMessage;
 import io.rpcnet.transport.PayloadWriter;
 import io.rpcnet.transport.ServerCallListener;
@@ -20,11 +18,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One call through the director: the client's side ({@link ServerCallListener}, on the gateway's event loop)
- * and the worker's side (an {@link Attempt}, on the worker connection's event loop, normally the same thread:
+ * and the worker's side (a {@link WorkerAttempt}, on the worker connection's event loop, normally the same thread:
  * see {@link WorkerConnections}), joined by a lock that is only ever held for non-blocking work. Messages travel as opaque bytes.
  * Request messages stay in a {@link ReplayBuffer} until the worker responds, so a MOVED can be replayed once.
  */
@@ -47,7 +46,7 @@ final class ForwardedCall implements ServerCallListener {
     private boolean rerouted;
     private MemberId target;
     private ClientConnection connection;
-    private Attempt attempt;
+    private WorkerAttempt attempt;
     private InboundMessage heldResponse;
     private LoadTracker.Lease lease;
 
@@ -134,7 +133,7 @@ final class ForwardedCall implements ServerCallListener {
         } else {
             try {
                 c.eventLoop().execute(this::tryStart);
-            } catch (java.util.concurrent.RejectedExecutionException e) { // the director is shutting down
+            } catch (RejectedExecutionException e) { // the director is shutting down
                 fail(Status.notProcessed(StatusCode.UNAVAILABLE, "director is shutting down; call not forwarded"));
             }
         }
@@ -157,19 +156,20 @@ final class ForwardedCall implements ServerCallListener {
 
     /** Starts the worker call on {@code c} (caller holds the lock); returns the status to fail with, or null. */
     private Status startLocked(ClientConnection c) {
-        long timeoutMicros = header.timeoutMicros();
-        if (timeoutMicros > 0) {
-            timeoutMicros -= TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - acceptedNanos);
-            if (timeoutMicros <= 0) {
+        CallHeader forwarded = header; // with what is left of the client's deadline
+        if (header.timeoutMicros() > 0) {
+            long leftMicros = TimeUnit.NANOSECONDS.toMicros(deadlineNanos() - System.nanoTime());
+            if (leftMicros <= 0) {
                 return Status.of(StatusCode.DEADLINE_EXCEEDED, "deadline passed in the director before the call"
                         + " reached a worker");
             }
+            if (leftMicros != header.timeoutMicros()) {
+                forwarded = new CallHeader(header.method(), leftMicros, header.sessionId(), header.metadata());
+            }
         }
-        CallHeader forwarded = timeoutMicros == header.timeoutMicros() ? header
-                : new CallHeader(header.method(), timeoutMicros, header.sessionId(), header.metadata());
         InboundMessage first = pending.poll();
         boolean endAfterFirst = clientHalfClosed && pending.isEmpty();
-        Attempt a = new Attempt(target);
+        WorkerAttempt a = new WorkerAttempt(this, target, dedicated, downstream, gateway.scheduler());
         attempt = a;
         try {
             a.call = c.startCall(forwarded, dedicated, first == null ? null : PayloadWriter.copyOf(first),
@@ -200,7 +200,7 @@ final class ForwardedCall implements ServerCallListener {
     }
 
     /** Sends one request message to the worker (caller holds the lock); pauses the client when the worker is behind. */
-    private void sendUp(Attempt a, InboundMessage m, boolean end) {
+    private void sendUp(WorkerAttempt a, InboundMessage m, boolean end) {
         try {
             a.call.sendMessage(PayloadWriter.copyOf(m), end);
         } catch (RuntimeException e) {
@@ -224,7 +224,7 @@ final class ForwardedCall implements ServerCallListener {
                 message.release();
                 return;
             }
-            Attempt a = attempt;
+            WorkerAttempt a = attempt;
             if (a == null) {
                 pending.add(message);
                 return;
@@ -241,7 +241,7 @@ final class ForwardedCall implements ServerCallListener {
                 return;
             }
             clientHalfClosed = true;
-            Attempt a = attempt;
+            WorkerAttempt a = attempt;
             if (a != null) {
                 if (!workerHalfClosed) {
                     workerHalfClosed = true;
@@ -258,7 +258,7 @@ final class ForwardedCall implements ServerCallListener {
 
     @Override
     public void onCancel(Status reason) {
-        Attempt a;
+        WorkerAttempt a;
         synchronized (this) {
             if (done) {
                 return;
@@ -277,7 +277,7 @@ final class ForwardedCall implements ServerCallListener {
     /** Ends the call towards the client with {@code status} and {@code trailers} (null: none) and abandons the
      * worker call, if any; false if the call had ended already. */
     boolean fail(Status status, Metadata trailers) {
-        Attempt a;
+        WorkerAttempt a;
         synchronized (this) {
             if (done) {
                 return false;
@@ -292,9 +292,9 @@ final class ForwardedCall implements ServerCallListener {
     }
 
     /** Marks the call done and frees everything it holds (caller holds the lock); returns the live attempt. */
-    private Attempt finishLocked() {
+    private WorkerAttempt finishLocked() {
         done = true;
-        Attempt a = attempt;
+        WorkerAttempt a = attempt;
         attempt = null;
         pending.forEach(InboundMessage::release);
         pending.clear();
@@ -313,111 +313,92 @@ final class ForwardedCall implements ServerCallListener {
 
     // ---- the worker's side (worker connection's event loop) ---------------------------------------------
 
-    /** One attempt at the call on one worker; callbacks of an abandoned attempt are ignored. */
-    private final class Attempt implements ClientCallListener {
-        final MemberId worker;
-        ClientTransportCall call;
-        // streaming calls only (a unary call's messages share a lane; there is nothing to hold back):
-        final BackpressureRelay upstream; // client -> worker: the client waits while the worker's stream is full
-        final BackpressureRelay downstreamRelay; // worker -> client: the worker waits while the client is full
+    /** Whether {@code a} is the live attempt (caller holds the lock): callbacks of an abandoned one are ignored. */
+    boolean isCurrent(WorkerAttempt a) {
+        return !done && attempt == a;
+    }
 
-        Attempt(MemberId worker) {
-            this.worker = worker;
-            if (!dedicated) {
-                this.upstream = null;
-                this.downstreamRelay = null;
-                return;
-            }
-            Object lock = ForwardedCall.this;
-            this.upstream = new BackpressureRelay(gateway.scheduler(), lock,
-                    () -> !done && attempt == this && call != null && !call.isReady(),
-                    downstream::pauseInbound, downstream::resumeInbound);
-            this.downstreamRelay = new BackpressureRelay(gateway.scheduler(), lock,
-                    () -> !done && attempt == this && !downstream.isReady(),
-                    () -> call.pauseInbound(), () -> call.resumeInbound());
-        }
-
-        @Override
-        public void onMessage(InboundMessage message) {
-            synchronized (ForwardedCall.this) {
-                if (done || attempt != this) {
-                    message.release();
-                    return;
-                }
-                replay.stop(); // the worker is running the call: it can no longer answer MOVED
-                if (!dedicated) {
-                    if (heldResponse != null) { // more than one reply to a unary call: pass them on as they are
-                        sendDown(heldResponse);
-                    }
-                    heldResponse = message; // sent with the STATUS in one write
-                    return;
-                }
-                sendDown(message);
-            }
-        }
-
-        private void sendDown(InboundMessage message) {
-            try {
-                downstream.sendMessage(PayloadWriter.copyOf(message));
-            } catch (RuntimeException e) {
-                Status s = Status.fromThrowable(e);
+    /** A response message from the worker of attempt {@code a}. */
+    void onWorkerMessage(WorkerAttempt a, InboundMessage message) {
+        synchronized (this) {
+            if (!isCurrent(a)) {
                 message.release();
-                if (heldResponse == message) {
-                    heldResponse = null;
-                }
-                call.cancel(s);
                 return;
             }
+            replay.stop(); // the worker is running the call: it can no longer answer MOVED
+            if (!dedicated) {
+                if (heldResponse != null) { // more than one reply to a unary call: pass them on as they are
+                    sendDown(a, heldResponse);
+                }
+                heldResponse = message; // sent with the STATUS in one write
+                return;
+            }
+            sendDown(a, message);
+        }
+    }
+
+    /** Passes one response message on to the client (caller holds the lock); pauses the worker when the client is behind. */
+    private void sendDown(WorkerAttempt a, InboundMessage message) {
+        try {
+            downstream.sendMessage(PayloadWriter.copyOf(message));
+        } catch (RuntimeException e) {
+            Status s = Status.fromThrowable(e);
             message.release();
             if (heldResponse == message) {
                 heldResponse = null;
             }
-            if (downstreamRelay != null) {
-                downstreamRelay.holdIfBlocked();
-            }
+            a.call.cancel(s);
+            return;
         }
+        message.release();
+        if (heldResponse == message) {
+            heldResponse = null;
+        }
+        if (a.downstream != null) {
+            a.downstream.holdIfBlocked();
+        }
+    }
 
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-            MemberId reroute = null;
-            synchronized (ForwardedCall.this) {
-                if (done || attempt != this) {
-                    return;
-                }
-                if (status.code() == StatusCode.MOVED && !rerouted && replay.isReplayable()) {
-                    reroute = SessionRouting.movedTarget(gateway.routingTable(), header.sessionId(), worker, status,
-                            trailers);
-                }
-                if (reroute != null) {
-                    rerouted = true;
-                    attempt = null;
-                    replay.requeueInto(pending);
-                    workerHalfClosed = false;
-                    log.debug("call {} of session {} moved from {} to {}; re-routing", header.method(),
-                            header.sessionId(), worker, reroute);
-                } else {
-                    SessionRouting.recordAnnounced(gateway.routingTable(), worker, header.method(), trailers);
-                    InboundMessage held = heldResponse;
-                    heldResponse = null;
-                    Attempt self = finishLocked();
-                    assert self == this || self == null;
-                    if (held != null) {
-                        try {
-                            downstream.sendMessageAndStatus(PayloadWriter.copyOf(held), status,
-                                    trailers == null || trailers.isEmpty() ? null : trailers);
-                        } catch (RuntimeException e) {
-                            downstream.sendStatus(Status.fromThrowable(e), null);
-                        } finally {
-                            held.release();
-                        }
-                    } else {
-                        downstream.sendStatus(status, trailers); // trailers travel to the client unchanged
-                    }
-                }
+    /** The worker ended attempt {@code a}: re-routes once after a MOVED, else ends the call towards the client. */
+    void onWorkerClose(WorkerAttempt a, Status status, Metadata trailers) {
+        MemberId reroute = null;
+        synchronized (this) {
+            if (!isCurrent(a)) {
+                return;
+            }
+            if (status.code() == StatusCode.MOVED && !rerouted && replay.isReplayable()) {
+                reroute = SessionRouting.movedTarget(gateway.routingTable(), header.sessionId(), a.worker, status,
+                        trailers);
             }
             if (reroute != null) {
-                route(reroute);
+                rerouted = true;
+                attempt = null;
+                replay.requeueInto(pending);
+                workerHalfClosed = false;
+                log.debug("call {} of session {} moved from {} to {}; re-routing", header.method(),
+                        header.sessionId(), a.worker, reroute);
+            } else {
+                SessionRouting.recordAnnounced(gateway.routingTable(), a.worker, header.method(), trailers);
+                InboundMessage held = heldResponse;
+                heldResponse = null;
+                WorkerAttempt self = finishLocked();
+                assert self == a || self == null;
+                if (held != null) {
+                    try {
+                        downstream.sendMessageAndStatus(PayloadWriter.copyOf(held), status,
+                                trailers == null || trailers.isEmpty() ? null : trailers);
+                    } catch (RuntimeException e) {
+                        downstream.sendStatus(Status.fromThrowable(e), null);
+                    } finally {
+                        held.release();
+                    }
+                } else {
+                    downstream.sendStatus(status, trailers); // trailers travel to the client unchanged
+                }
             }
+        }
+        if (reroute != null) {
+            route(reroute);
         }
     }
 }

@@ -18,12 +18,15 @@ final class ClusterProxyHandler implements RpcProxyHandler {
     private final ServiceDescriptor service;
     private final TagFilter filter;
     private final CallOptions options;
+    private final String description;
 
     ClusterProxyHandler(ClusterClient client, ServiceDescriptor service, TagFilter filter, CallOptions options) {
         this.client = client;
         this.service = service;
         this.filter = filter;
         this.options = options;
+        this.description = "ClusterProxy[" + service.name() + " via " + client + ", " + WorkerSelector.describe(filter)
+                + (options.sessionId() == null ? "" : ", session " + options.sessionId()) + "]";
     }
 
     @Override
@@ -34,9 +37,7 @@ final class ClusterProxyHandler implements RpcProxyHandler {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         if (ProxyObjectMethods.handles(method)) {
-            return ProxyObjectMethods.invoke(proxy, method, args, "ClusterProxy[" + service.name() + " via "
-                    + client + ", " + WorkerSelector.describe(filter)
-                    + (options.sessionId() == null ? "" : ", session " + options.sessionId()) + "]");
+            return ProxyObjectMethods.invoke(proxy, method, args, description);
         }
         if (method.isDefault()) {
             return InvocationHandler.invokeDefault(proxy, method, args);

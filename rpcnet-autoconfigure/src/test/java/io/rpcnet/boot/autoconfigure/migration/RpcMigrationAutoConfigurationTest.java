@@ -1,6 +1,7 @@
 package io.rpcnet.boot.autoconfigure.migration;
 
 import io.rpcnet.boot.annotation.RpcService;
+import io.rpcnet.boot.autoconfigure.InvalidPropertyFailure;
 import io.rpcnet.boot.autoconfigure.RpcCodecAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.RpcTlsAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.client.RpcClientAutoConfiguration;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -313,7 +313,7 @@ class RpcMigrationAutoConfigurationTest {
                     "rpcnet.server.ssl.client-auth=true", "spring.ssl.bundle.pem.node.truststore.certificate="
                             + "classpath:tls/ca.pem").run(context -> {
                                 assertThat(context).hasFailed();
-                                InvalidRpcPropertyException e = invalidProperty(context);
+                                InvalidRpcPropertyException e = InvalidPropertyFailure.of(context);
                                 assertThat(e.property()).startsWith("rpcnet.migration.");
                                 assertThat(e.reason()).contains("rpcnet.cluster.secret");
                                 FailureAnalysis analysis = new InvalidRpcPropertyFailureAnalyzer()
@@ -330,7 +330,7 @@ class RpcMigrationAutoConfigurationTest {
         String notBase64 = "not base64 at all!";
         runner.withPropertyValues(WORKER).withPropertyValues(SECRET, "rpcnet.migration.encryption-key=" + notBase64)
                 .run(context -> {
-                    InvalidRpcPropertyException e = invalidProperty(context);
+                    InvalidRpcPropertyException e = InvalidPropertyFailure.of(context);
                     assertThat(e.property()).isEqualTo("rpcnet.migration.encryption-key");
                     assertThat(e.reason()).contains("base64");
                     assertThat(Throwables.getStackTrace(context.getStartupFailure())).doesNotContain(notBase64);
@@ -338,14 +338,14 @@ class RpcMigrationAutoConfigurationTest {
         String short16 = "AAECAwQFBgcICQoLDA0ODw==";
         runner.withPropertyValues(WORKER).withPropertyValues(SECRET, "rpcnet.migration.token-key=" + short16)
                 .run(context -> {
-                    InvalidRpcPropertyException e = invalidProperty(context);
+                    InvalidRpcPropertyException e = InvalidPropertyFailure.of(context);
                     assertThat(e.property()).isEqualTo("rpcnet.migration.token-key");
                     assertThat(e.reason()).contains("16 bytes").contains("32");
                     assertThat(Throwables.getStackTrace(context.getStartupFailure())).doesNotContain(short16);
                 });
         runner.withPropertyValues(WORKER).withPropertyValues("rpcnet.cluster.secret=too-short")
                 .run(context -> {
-                    assertThat(invalidProperty(context).property()).isEqualTo("rpcnet.cluster.secret");
+                    assertThat(InvalidPropertyFailure.of(context).property()).isEqualTo("rpcnet.cluster.secret");
                     assertThat(Throwables.getStackTrace(context.getStartupFailure())).doesNotContain("too-short");
                 });
     }
@@ -360,23 +360,13 @@ class RpcMigrationAutoConfigurationTest {
         expectInvalid("rpcnet.migration.drain-timeout", "rpcnet.migration.drain-timeout=11m");
         expectInvalid("rpcnet.migration.token.burst", "rpcnet.migration.token.burst=0");
         runner.withPropertyValues("rpcnet.cluster.role=director", SECRET, "rpcnet.migration.max-concurrent=0")
-                .run(context -> assertThat(invalidProperty(context).property())
+                .run(context -> assertThat(InvalidPropertyFailure.of(context).property())
                         .isEqualTo("rpcnet.migration.max-concurrent"));
     }
 
     private void expectInvalid(String property, String setting) {
         runner.withPropertyValues(WORKER).withPropertyValues(SECRET, setting)
-                .run(context -> assertThat(invalidProperty(context).property()).isEqualTo(property));
-    }
-
-    private static InvalidRpcPropertyException invalidProperty(AssertableApplicationContext context) {
-        assertThat(context).hasFailed();
-        Throwable t = context.getStartupFailure();
-        while (t != null && !(t instanceof InvalidRpcPropertyException)) {
-            t = t.getCause();
-        }
-        assertThat(t).as("cause of %s", context.getStartupFailure()).isInstanceOf(InvalidRpcPropertyException.class);
-        return (InvalidRpcPropertyException) t;
+                .run(context -> assertThat(InvalidPropertyFailure.of(context).property()).isEqualTo(property));
     }
 
     private static RpcMigrationProperties keys(String encryption, String token) {

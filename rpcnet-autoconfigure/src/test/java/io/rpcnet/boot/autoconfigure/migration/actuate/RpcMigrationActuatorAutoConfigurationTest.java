@@ -2,11 +2,11 @@ package io.rpcnet.boot.autoconfigure.migration.actuate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rpcnet.boot.autoconfigure.InvalidPropertyFailure;
 import io.rpcnet.boot.autoconfigure.RpcCodecAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.RpcTlsAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.client.RpcClientAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.cluster.RpcClusterAutoConfiguration;
-import io.rpcnet.boot.autoconfigure.diagnostics.InvalidRpcPropertyException;
 import io.rpcnet.boot.autoconfigure.director.RpcDirectorGatewayAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.migration.RpcMigrationDirectorAutoConfiguration;
 import io.rpcnet.boot.autoconfigure.migration.RpcMigrationWorkerAutoConfiguration;
@@ -25,7 +25,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 
@@ -172,7 +171,7 @@ class RpcMigrationActuatorAutoConfigurationTest {
         expectInvalid("rpcnet.migration.notifications.webhook-url", url + "ftp://hooks.example/p?token=abc");
         runner.withPropertyValues(DIRECTOR, url + "ftp://hooks.example/p?token=abc",
                 "rpcnet.migration.notifications.secret=s3cret").run(context ->
-                assertThat(invalid(context).getMessage()).contains("ftp://hooks.example/(hidden)")
+                assertThat(InvalidPropertyFailure.of(context).getMessage()).contains("ftp://hooks.example/(hidden)")
                         .doesNotContain("token").doesNotContain("s3cret"));
         expectInvalid("rpcnet.migration.notifications.timeout", url + "http://h/x",
                 "rpcnet.migration.notifications.timeout=0s");
@@ -191,16 +190,6 @@ class RpcMigrationActuatorAutoConfigurationTest {
 
     private void expectInvalid(String property, String... settings) {
         runner.withPropertyValues(DIRECTOR).withPropertyValues(settings)
-                .run(context -> assertThat(invalid(context).property()).isEqualTo(property));
-    }
-
-    private static InvalidRpcPropertyException invalid(AssertableApplicationContext context) {
-        assertThat(context).hasFailed();
-        Throwable t = context.getStartupFailure();
-        while (t != null && !(t instanceof InvalidRpcPropertyException)) {
-            t = t.getCause();
-        }
-        assertThat(t).as("cause of %s", context.getStartupFailure()).isInstanceOf(InvalidRpcPropertyException.class);
-        return (InvalidRpcPropertyException) t;
+                .run(context -> assertThat(InvalidPropertyFailure.of(context).property()).isEqualTo(property));
     }
 }
